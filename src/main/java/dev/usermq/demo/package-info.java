@@ -1,0 +1,2 @@
+/** Sample traffic for local runs, behind the demo switch. */
+package dev.usermq.demo;

@@ -1,0 +1,16 @@
+package dev.usermq.logic;
+
+import dev.usermq.repository.model.OutboxRow;
+import java.util.List;
+
+/**
+ * The result of one auth message.
+ *
+ * @param kind the kind as recorded in the ledger, e.g. {@code REGISTER}
+ * @param userId the user concerned; for REGISTER the new or already bound user
+ * @param events committed events still to publish: those of this application, or for a {@link
+ *     Outcome#DUPLICATE} those an earlier attempt committed but did not get out
+ */
+public record AuthMsgResult(
+    String messageId, String kind, Outcome outcome, long userId, List<OutboxRow> events)
+    implements EventBatch {}

@@ -1,0 +1,2 @@
+/** Business logic over the repository layer; shared by the MQ routes and the gRPC service. */
+package dev.usermq.logic;

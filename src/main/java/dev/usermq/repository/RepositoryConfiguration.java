@@ -1,0 +1,75 @@
+package dev.usermq.repository;
+
+import dev.usermq.config.AuthzProperties;
+import dev.usermq.config.TopicsProperties;
+import dev.usermq.proto.shared.authz.v1.AuthzServiceGrpc;
+import dev.usermq.repository.event.OrderEvent;
+import dev.usermq.repository.event.OutboxOrderEvent;
+import dev.usermq.repository.event.OutboxUserEvent;
+import dev.usermq.repository.event.UserEvent;
+import dev.usermq.repository.model.AuthMsgModel;
+import dev.usermq.repository.model.OutboxModel;
+import dev.usermq.repository.model.UserModel;
+import dev.usermq.repository.model.UserThirdAuthModel;
+import dev.usermq.repository.rpc.AuthzSrv;
+import dev.usermq.repository.rpc.GrpcAuthzSrv;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.Assert;
+
+/**
+ * The one place that builds the dependencies of the logic layer (the seed's {@code
+ * NewRepository}). The table models are Spring Data JDBC repositories and Redis is configured in
+ * {@link dev.usermq.repository.xredis.RedisConfiguration}; this class adds the event publishers
+ * and the authz client and ties them together.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RepositoryConfiguration {
+
+  @Bean
+  public UserEvent userEvent(OutboxModel outbox, TopicsProperties topics) {
+    return new OutboxUserEvent(outbox, topics.user());
+  }
+
+  @Bean
+  public OrderEvent orderEvent(OutboxModel outbox, TopicsProperties topics) {
+    return new OutboxOrderEvent(outbox, topics.order());
+  }
+
+  @Bean(destroyMethod = "shutdownNow")
+  public ManagedChannel authzChannel(AuthzProperties authz) {
+    Assert.hasText(authz.target(), "authz.target (AUTHZ_TARGET) must name the authz service");
+    ChannelCredentials credentials =
+        authz.plaintext() ? InsecureChannelCredentials.create() : TlsChannelCredentials.create();
+    return Grpc.newChannelBuilder(authz.target(), credentials).build();
+  }
+
+  @Bean
+  public AuthzSrv authzSrv(ManagedChannel authzChannel, AuthzProperties authz) {
+    return new GrpcAuthzSrv(AuthzServiceGrpc.newBlockingStub(authzChannel), authz.deadline());
+  }
+
+  @Bean
+  public Repository repository(
+      UserModel userModel,
+      UserThirdAuthModel userThirdAuthModel,
+      AuthMsgModel authMsgModel,
+      OutboxModel outboxModel,
+      UserEvent userEvent,
+      OrderEvent orderEvent,
+      AuthzSrv authzSrv) {
+    return new Repository(
+        userModel,
+        userThirdAuthModel,
+        authMsgModel,
+        outboxModel,
+        userEvent,
+        orderEvent,
+        authzSrv);
+  }
+}

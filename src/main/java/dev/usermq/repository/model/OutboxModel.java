@@ -1,0 +1,27 @@
+package dev.usermq.repository.model;
+
+import java.util.Collection;
+import java.util.List;
+import org.springframework.data.jdbc.repository.query.Modifying;
+import org.springframework.data.jdbc.repository.query.Query;
+import org.springframework.data.repository.ListCrudRepository;
+
+/** Table {@code outbox}: CRUD from Spring Data JDBC plus the methods below. */
+public interface OutboxModel extends ListCrudRepository<OutboxRow, Long> {
+
+  /** The events of a message that were committed but not yet published. */
+  List<OutboxRow> findBySourceMessageIdAndSentAtIsNullOrderById(String sourceMessageId);
+
+  /** Unpublished events older than the given age: left behind by a crash or a Kafka outage. */
+  @Query(
+      "SELECT * FROM outbox WHERE sent_at IS NULL"
+          + " AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL :ageSeconds SECOND"
+          + " ORDER BY id LIMIT :limit")
+  List<OutboxRow> findUnsentOlderThan(long ageSeconds, int limit);
+
+  /** Marks events published. */
+  @Modifying
+  @Query(
+      "UPDATE outbox SET sent_at = CURRENT_TIMESTAMP(3) WHERE id IN (:ids) AND sent_at IS NULL")
+  int markSent(Collection<Long> ids);
+}

@@ -1,0 +1,32 @@
+package dev.usermq.repository.model;
+
+import java.time.LocalDateTime;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.annotation.ReadOnlyProperty;
+import org.springframework.data.relational.core.mapping.Table;
+
+/** A row of {@code user}. Timestamps are kept by the database. */
+@Table("user")
+public record UserRow(
+    @Id Long id,
+    String nickname,
+    String avatarUrl,
+    int status,
+    @ReadOnlyProperty LocalDateTime createdAt,
+    @ReadOnlyProperty LocalDateTime updatedAt) {
+
+  /** {@code status} of a user who can sign in. */
+  public static final int ACTIVE = 1;
+
+  /** {@code status} of a closed account; final, there is no way back. */
+  public static final int DEACTIVATED = 2;
+
+  /** A user to insert. */
+  public static UserRow newActive(String nickname, String avatarUrl) {
+    return new UserRow(null, nickname, avatarUrl, ACTIVE, null, null);
+  }
+
+  public boolean isActive() {
+    return status == ACTIVE;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.usermq.repository.model;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jdbc.repository.query.Modifying;
+import org.springframework.data.jdbc.repository.query.Query;
+import org.springframework.data.repository.ListCrudRepository;
+
+/** Table {@code user_third_auth}: CRUD from Spring Data JDBC plus the methods below. */
+public interface UserThirdAuthModel extends ListCrudRepository<UserThirdAuthRow, Long> {
+
+  /** The binding of a third-party account, whoever it belongs to. */
+  Optional<UserThirdAuthRow> findByPlatformAndOpenId(String platform, String openId);
+
+  /** Every account bound to the user. */
+  List<UserThirdAuthRow> findByUserId(long userId);
+
+  /** Removes the binding of the account to this user; false if there was none. */
+  @Modifying
+  @Query(
+      "DELETE FROM user_third_auth WHERE user_id = :userId AND platform = :platform AND open_id = :openId")
+  boolean deleteBinding(long userId, String platform, String openId);
+}

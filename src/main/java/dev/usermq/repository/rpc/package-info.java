@@ -1,0 +1,2 @@
+/** Clients of other services over gRPC. */
+package dev.usermq.repository.rpc;

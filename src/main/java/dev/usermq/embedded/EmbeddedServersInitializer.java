@@ -56,7 +56,8 @@ public class EmbeddedServersInitializer
     if (!env.containsProperty("spring.data.redis.host")
         && !env.containsProperty("spring.data.redis.url")) {
       int port = freePort();
-      RedisServer redis = RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"").build();
+      RedisServer redis =
+          RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"").build();
       redis.start();
       log.info("Embedded Redis listening on 127.0.0.1:{}", port);
       endpoints.put("spring.data.redis.host", "127.0.0.1");
@@ -76,8 +77,10 @@ public class EmbeddedServersInitializer
       register(beans, "embeddedKafka", kafka, kafka::destroy);
     }
     if (!env.containsProperty("authz.target")) {
-      Server authz = startAuthzStub();
+      AuthzStubService stub = new AuthzStubService();
+      Server authz = startAuthzStub(stub);
       endpoints.put("authz.target", "127.0.0.1:" + authz.getPort());
+      beans.registerSingleton("authzStub", stub);
       register(beans, "embeddedAuthz", authz, authz::shutdownNow);
     }
     if (!endpoints.isEmpty()) {
@@ -106,11 +109,11 @@ public class EmbeddedServersInitializer
     }
   }
 
-  private static Server startAuthzStub() {
+  private static Server startAuthzStub(AuthzStubService stub) {
     try {
       Server server =
           Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-              .addService(new AuthzStubService())
+              .addService(stub)
               .build()
               .start();
       log.info("Embedded authz stub listening on port {}", server.getPort());

@@ -1,0 +1,417 @@
+package dev.usermq.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doNothing;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.usermq.App;
+import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.proto.common.mq.v1.AuthMsgKind;
+import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
+import dev.usermq.proto.common.mq.v1.UserCountReq;
+import dev.usermq.repository.DependencyUnavailableException;
+import dev.usermq.repository.rpc.AuthzCallException;
+import dev.usermq.repository.rpc.AuthzSrv;
+import dev.usermq.support.Db;
+import dev.usermq.support.Msgs;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+
+/**
+ * The auth message routes with Kafka replaced: records enter through {@code direct:auth-in},
+ * every {@code kafka:} endpoint is a mock, authz is a Mockito mock. MySQL and Redis are real
+ * (embedded servers), so the transaction, the ledger and the idempotency keys are the real ones.
+ */
+@CamelSpringBootTest
+@SpringBootTest(
+    classes = App.class,
+    properties = {
+      // no broker and no authz server: Kafka endpoints are mocked, authz is a Mockito bean
+      "kafka.brokers=127.0.0.1:9",
+      "authz.target=127.0.0.1:9",
+      "camel.component.kafka.lazy-start-producer=true",
+      "retry.transient.redeliveries=3",
+      "retry.transient.initial-delay=10",
+      "retry.transient.max-delay=20",
+      "retry.unexpected.delay=10",
+      "outbox.relay-interval=1h",
+      "stats.log-interval=1h"
+    })
+@ContextConfiguration(initializers = EmbeddedServersInitializer.class)
+@UseAdviceWith
+class AuthMsgRouteTest {
+
+  private static final String IN = "direct:auth-in";
+
+  @Autowired CamelContext camel;
+  @Autowired ProducerTemplate producer;
+  @Autowired JdbcClient jdbc;
+  @Autowired StringRedisTemplate redis;
+  @MockitoBean AuthzSrv authz;
+
+  private Db db;
+  private MockEndpoint userTopic;
+  private MockEndpoint orderTopic;
+  private MockEndpoint dlq;
+  private MockEndpoint handled;
+
+  @BeforeEach
+  void adviseOnceAndReset() throws Exception {
+    if (!camel.isStarted()) {
+      AdviceWith.adviceWith(
+          camel,
+          "auth-msg-consumer",
+          a -> {
+            a.replaceFromWith(IN);
+            a.weaveById("handle-auth-msg").before().to("mock:handle-auth-msg");
+          });
+      AdviceWith.adviceWith(camel, "dead-letter", a -> a.mockEndpointsAndSkip("kafka:*"));
+      // one mock per topic, named by the topic the event is sent to
+      AdviceWith.adviceWith(
+          camel,
+          "publish-events",
+          a -> a.weaveById("send-event").replace().toD("mock:topic-${variable.eventTopic}"));
+      camel.start();
+    }
+    MockEndpoint.resetMocks(camel);
+    db = new Db(jdbc);
+    userTopic = camel.getEndpoint("mock:topic-user", MockEndpoint.class);
+    orderTopic = camel.getEndpoint("mock:topic-order", MockEndpoint.class);
+    dlq = camel.getEndpoint("mock:kafka:user.auth.dlq", MockEndpoint.class);
+    handled = camel.getEndpoint("mock:handle-auth-msg", MockEndpoint.class);
+  }
+
+  @Test
+  void registerCreatesUserBindsAccountGrantsMemberAndEmitsUserCount() throws Exception {
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+    userTopic.expectedMessageCount(1);
+    orderTopic.expectedMessageCount(0);
+
+    send(msg);
+
+    userTopic.assertIsSatisfied();
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    assertThat(db.userStatus(userId)).isEqualTo(1);
+    assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+    verify(authz).grantRole(userId, "member");
+    Message event = userTopic.getReceivedExchanges().get(0).getMessage();
+    assertThat(UserCountReq.parseFrom(event.getBody(byte[].class)).getUserId()).isEqualTo(userId);
+    assertThat(event.getHeaders())
+        .containsEntry("kafka.KEY", Long.toString(userId))
+        .containsEntry("event-id", msg.getMessageId() + ":user.count")
+        .containsEntry("event-type", "user.count")
+        .containsEntry("source-message-id", msg.getMessageId())
+        .doesNotContainKey("x-trace");
+  }
+
+  @Test
+  void registerOfAnAlreadyBoundAccountIsNoopWithoutEvent() throws Exception {
+    String openId = Msgs.openId();
+    long userId = registered("apple", openId);
+    MockEndpoint.resetMocks(camel);
+    AuthMsg again = Msgs.register("apple", openId);
+    userTopic.expectedMessageCount(0);
+
+    send(again);
+
+    assertThat(db.outcome(again.getMessageId())).contains("NOOP");
+    assertThat(db.userOf("apple", openId)).contains(userId);
+    userTopic.assertIsSatisfied();
+  }
+
+  @Test
+  void bindAddsTheAccountWhenAuthzPermits() {
+    long userId = registered("wechat", Msgs.openId());
+    when(authz.checkPermission(userId, "user.third_auth.bind")).thenReturn(true);
+    String appleId = Msgs.openId();
+    AuthMsg bind = Msgs.bind(userId, "apple", appleId);
+
+    send(bind);
+
+    assertThat(db.outcome(bind.getMessageId())).contains("APPLIED");
+    assertThat(db.userOf("apple", appleId)).contains(userId);
+
+    AuthMsg again = Msgs.bind(userId, "apple", appleId);
+    send(again);
+    assertThat(db.outcome(again.getMessageId())).contains("NOOP");
+  }
+
+  @Test
+  void bindIsRejectedWhenAuthzDenies() {
+    long userId = registered("wechat", Msgs.openId());
+    when(authz.checkPermission(userId, "user.third_auth.bind")).thenReturn(false);
+    String appleId = Msgs.openId();
+    AuthMsg bind = Msgs.bind(userId, "apple", appleId);
+
+    send(bind);
+
+    assertThat(db.outcome(bind.getMessageId())).contains("REJECTED");
+    assertThat(db.userOf("apple", appleId)).isEmpty();
+  }
+
+  @Test
+  void bindForUnknownOrDeactivatedUserIsRejectedWithoutAskingAuthz() {
+    AuthMsg unknown = Msgs.bind(987_654_321L, "apple", Msgs.openId());
+    send(unknown);
+    assertThat(db.outcome(unknown.getMessageId())).contains("REJECTED");
+
+    long userId = registered("wechat", Msgs.openId());
+    send(Msgs.deactivate(userId));
+    AuthMsg bind = Msgs.bind(userId, "apple", Msgs.openId());
+    send(bind);
+    assertThat(db.outcome(bind.getMessageId())).contains("REJECTED");
+    verify(authz, never()).checkPermission(anyLong(), anyString());
+  }
+
+  @Test
+  void bindOfAnAccountOwnedByAnotherUserIsRejected() {
+    String contested = Msgs.openId();
+    long owner = registered("apple", contested);
+    long other = registered("wechat", Msgs.openId());
+    when(authz.checkPermission(other, "user.third_auth.bind")).thenReturn(true);
+    AuthMsg bind = Msgs.bind(other, "apple", contested);
+
+    send(bind);
+
+    assertThat(db.outcome(bind.getMessageId())).contains("REJECTED");
+    assertThat(db.userOf("apple", contested)).contains(owner);
+  }
+
+  @Test
+  void unbindRemovesTheBindingAndASecondUnbindIsNoop() {
+    String openId = Msgs.openId();
+    long userId = registered("wechat", openId);
+    AuthMsg unbind = Msgs.unbind(userId, "wechat", openId);
+
+    send(unbind);
+    AuthMsg again = Msgs.unbind(userId, "wechat", openId);
+    send(again);
+
+    assertThat(db.outcome(unbind.getMessageId())).contains("APPLIED");
+    assertThat(db.outcome(again.getMessageId())).contains("NOOP");
+    assertThat(db.bindingsOf(userId)).isZero();
+  }
+
+  @Test
+  void deactivateRevokesRolesAndEmitsOrderCancelAndUserCount() throws Exception {
+    long userId = registered("wechat", Msgs.openId());
+    MockEndpoint.resetMocks(camel);
+    AuthMsg deactivate = Msgs.deactivate(userId);
+    orderTopic.expectedMessageCount(1);
+    userTopic.expectedMessageCount(1);
+
+    send(deactivate);
+
+    orderTopic.assertIsSatisfied();
+    userTopic.assertIsSatisfied();
+    assertThat(db.userStatus(userId)).isEqualTo(2);
+    verify(authz).revokeRoles(userId);
+    Message cancel = orderTopic.getReceivedExchanges().get(0).getMessage();
+    CancelUserOrdersReq req = CancelUserOrdersReq.parseFrom(cancel.getBody(byte[].class));
+    assertThat(req.getUserId()).isEqualTo(userId);
+    assertThat(req.getReason()).isEqualTo("user_deactivated");
+    assertThat(cancel.getHeaders())
+        .containsEntry("event-id", deactivate.getMessageId() + ":order.cancel_by_user")
+        .containsEntry("event-type", "order.cancel_by_user");
+
+    AuthMsg again = Msgs.deactivate(userId);
+    send(again);
+    assertThat(db.outcome(again.getMessageId())).contains("NOOP");
+  }
+
+  @Test
+  void deactivateOfUnknownUserIsRejected() {
+    AuthMsg msg = Msgs.deactivate(876_543_210L);
+    send(msg);
+    assertThat(db.outcome(msg.getMessageId())).contains("REJECTED");
+  }
+
+  @Test
+  void duplicateMessageIsSkippedWithoutTouchingMysql() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    handled.expectedMessageCount(1);
+    userTopic.expectedMessageCount(1);
+
+    send(msg);
+    send(msg);
+
+    handled.assertIsSatisfied();
+    userTopic.assertIsSatisfied();
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+    assertThat(redis.getExpire("user:msg:processed:" + msg.getMessageId())).isPositive();
+  }
+
+  @Test
+  void ledgerStopsASecondApplicationOnceRedisForgotTheMessage() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    send(msg);
+    redis.delete("user:msg:processed:" + msg.getMessageId());
+    MockEndpoint.resetMocks(camel);
+    handled.expectedMessageCount(1);
+    userTopic.expectedMessageCount(0);
+
+    send(msg);
+
+    handled.assertIsSatisfied();
+    userTopic.assertIsSatisfied();
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+    verify(authz).grantRole(anyLong(), eq("member"));
+  }
+
+  static Stream<Arguments> badInput() {
+    AuthMsg valid = Msgs.register("wechat", "o-1");
+    return Stream.of(
+        Arguments.of("not protobuf", "garbage \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1), "PARSE_ERROR"),
+        Arguments.of("missing message_id", valid.toBuilder().clearMessageId().build().toByteArray(), "VALIDATION_ERROR"),
+        Arguments.of("malformed message_id", valid.toBuilder().setMessageId("a b/c").build().toByteArray(), "VALIDATION_ERROR"),
+        Arguments.of("unspecified kind", valid.toBuilder().setKind(AuthMsgKind.AUTH_MSG_KIND_UNSPECIFIED).build().toByteArray(), "VALIDATION_ERROR"),
+        Arguments.of("unknown kind number", valid.toBuilder().setKindValue(42).build().toByteArray(), "VALIDATION_ERROR"),
+        Arguments.of("missing open_id", valid.toBuilder().clearOpenId().build().toByteArray(), "VALIDATION_ERROR"),
+        Arguments.of("bind without user_id", Msgs.bind(0, "apple", "o-2").toByteArray(), "VALIDATION_ERROR"),
+        Arguments.of("over the size limit", valid.toBuilder().setAvatarUrl("x".repeat(20_000)).build().toByteArray(), "VALIDATION_ERROR"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInput")
+  void badInputGoesStraightToTheDlqWithItsBytesHeadersAndReason(String name, byte[] value, String reason)
+      throws Exception {
+    dlq.expectedMessageCount(1);
+    handled.expectedMessageCount(0);
+
+    Exchange result =
+        producer.send(
+            IN,
+            e -> {
+              e.getIn().setBody(value);
+              e.getIn().setHeaders(kafkaHeaders(7, 42));
+              e.getIn().setHeader("x-trace", "abc".getBytes(StandardCharsets.UTF_8));
+            });
+
+    assertThat(result.getException()).isNull();
+    dlq.assertIsSatisfied();
+    handled.assertIsSatisfied();
+    Message dead = dlq.getReceivedExchanges().get(0).getMessage();
+    assertThat(dead.getBody(byte[].class)).isEqualTo(value);
+    assertThat(dead.getHeaders())
+        .containsEntry("dlq-reason", reason)
+        .containsEntry("dlq-source-topic", "user.auth")
+        .containsEntry("dlq-source-partition", "7")
+        .containsEntry("dlq-source-offset", "42")
+        .containsKeys("dlq-error", "dlq-failed-at", "x-trace");
+    assertThat(dead.getHeader("dlq-error", String.class)).isNotBlank();
+  }
+
+  @Test
+  void tombstoneRecordGoesToTheDlqAsParseError() throws Exception {
+    dlq.expectedMessageCount(1);
+    producer.send(IN, e -> e.getIn().setHeaders(kafkaHeaders(0, 1)));
+    dlq.assertIsSatisfied();
+    assertThat(dlq.getReceivedExchanges().get(0).getMessage().getHeader("dlq-reason"))
+        .isEqualTo("PARSE_ERROR");
+  }
+
+  @Test
+  void transientAuthzFailureIsRetriedAndThenApplied() throws Exception {
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .doThrow(new DependencyUnavailableException("authz down", null))
+        .doNothing()
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+    dlq.expectedMessageCount(0);
+
+    send(msg);
+
+    assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+    assertThat(db.userOf("wechat", openId)).isPresent();
+    dlq.assertIsSatisfied();
+  }
+
+  @Test
+  void lastingTransientFailureIsHandedBackToTheConsumerAndNeverDeadLettered() throws Exception {
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+    dlq.expectedMessageCount(0);
+
+    Exchange result = producer.send(IN, e -> fill(e, msg));
+
+    assertThat(result.getException()).isInstanceOf(DependencyUnavailableException.class);
+    dlq.assertIsSatisfied();
+    assertThat(db.ledgerRows(msg.getMessageId())).isZero();
+    assertThat(db.userOf("wechat", openId)).isEmpty();
+    assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isFalse();
+  }
+
+  @Test
+  void unexpectedFailureIsRetriedThenDeadLetteredAndRolledBack() throws Exception {
+    doThrow(new AuthzCallException("authz refused", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+    dlq.expectedMessageCount(1);
+    dlq.expectedHeaderReceived("dlq-reason", "RETRIES_EXHAUSTED");
+
+    send(msg);
+
+    dlq.assertIsSatisfied();
+    assertThat(dlq.getReceivedExchanges().get(0).getMessage().getBody(byte[].class))
+        .isEqualTo(msg.toByteArray());
+    assertThat(db.ledgerRows(msg.getMessageId())).isZero();
+    assertThat(db.userOf("wechat", openId)).isEmpty();
+  }
+
+  private long registered(String platform, String openId) {
+    doNothing().when(authz).grantRole(anyLong(), anyString());
+    send(Msgs.register(platform, openId));
+    return db.userOf(platform, openId).orElseThrow();
+  }
+
+  private void send(AuthMsg msg) {
+    Exchange result = producer.send(IN, e -> fill(e, msg));
+    assertThat(result.getException()).as("exchange failure").isNull();
+  }
+
+  private static void fill(Exchange e, AuthMsg msg) {
+    e.getIn().setBody(msg.toByteArray());
+    e.getIn().setHeaders(kafkaHeaders(0, 0));
+    e.getIn().setHeader("x-trace", "abc".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, Object> kafkaHeaders(int partition, long offset) {
+    return new java.util.HashMap<>(
+        Map.of("kafka.TOPIC", "user.auth", "kafka.PARTITION", partition, "kafka.OFFSET", offset));
+  }
+}

@@ -1,0 +1,42 @@
+package dev.usermq.support;
+
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Reads of the tables a test checks. */
+public record Db(JdbcClient jdbc) {
+
+  /** The user bound to the account, if any. */
+  public Optional<Long> userOf(String platform, String openId) {
+    return jdbc.sql("SELECT user_id FROM user_third_auth WHERE platform = ? AND open_id = ?")
+        .params(platform, openId)
+        .query(Long.class)
+        .optional();
+  }
+
+  public int userStatus(long userId) {
+    return jdbc.sql("SELECT status FROM `user` WHERE id = ?").param(userId).query(Integer.class).single();
+  }
+
+  /** The ledger outcome of a message, if it has a row. */
+  public Optional<String> outcome(String messageId) {
+    return jdbc.sql("SELECT outcome FROM auth_msg WHERE message_id = ? AND processed = 1")
+        .param(messageId)
+        .query(String.class)
+        .optional();
+  }
+
+  public int ledgerRows(String messageId) {
+    return jdbc.sql("SELECT COUNT(*) FROM auth_msg WHERE message_id = ?")
+        .param(messageId)
+        .query(Integer.class)
+        .single();
+  }
+
+  public int bindingsOf(long userId) {
+    return jdbc.sql("SELECT COUNT(*) FROM user_third_auth WHERE user_id = ?")
+        .param(userId)
+        .query(Integer.class)
+        .single();
+  }
+}

@@ -1,0 +1,275 @@
+package dev.usermq.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.usermq.App;
+import dev.usermq.embedded.AuthzStubService;
+import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
+import dev.usermq.proto.common.mq.v1.UserCountReq;
+import dev.usermq.support.Db;
+import dev.usermq.support.KafkaTopics;
+import dev.usermq.support.Msgs;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The whole service against real servers on random ports: a KRaft Kafka broker in the JVM, a
+ * Redis process, a MariaDB process and the authz gRPC stub. Records go in through Kafka and are
+ * checked in MySQL and on the output topics, decoded through the generated protobuf classes.
+ */
+@SpringBootTest(
+    classes = App.class,
+    properties = {
+      "consumer.concurrency=2",
+      "retry.transient.initial-delay=50",
+      "retry.transient.max-delay=400",
+      "outbox.relay-interval=1h",
+      "stats.log-interval=1h"
+    })
+@ContextConfiguration(initializers = EmbeddedServersInitializer.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthMsgFlowIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Autowired JdbcClient jdbc;
+  @Autowired StringRedisTemplate redis;
+  @Autowired MeterRegistry meters;
+  @Autowired AuthzStubService authzStub;
+  @Autowired Server embeddedAuthz;
+
+  @Value("${kafka.brokers}")
+  String brokers;
+
+  private KafkaTopics kafka;
+  private Db db;
+  private Server restartedAuthz;
+
+  @BeforeAll
+  void connect() {
+    kafka = new KafkaTopics(brokers, "user", "order", "user.auth.dlq");
+    db = new Db(jdbc);
+  }
+
+  @AfterAll
+  void disconnect() {
+    kafka.close();
+    if (restartedAuthz != null) {
+      restartedAuthz.shutdownNow();
+    }
+  }
+
+  @Test
+  void registerBindUnbindDeactivateScriptLeavesTheRowsAndEventsOfTheContract() throws Exception {
+    String openId = Msgs.openId();
+    AuthMsg register = Msgs.register("wechat", openId);
+    produce(register);
+    long userId = awaitOutcome(register, "APPLIED").userOf("wechat", openId).orElseThrow();
+    assertThat(authzStub.rolesOf(userId)).containsExactly("member");
+
+    String appleId = Msgs.openId();
+    AuthMsg bind = Msgs.bind(userId, "apple", appleId);
+    produce(bind);
+    awaitOutcome(bind, "APPLIED");
+    assertThat(db.userOf("apple", appleId)).contains(userId);
+
+    AuthMsg unbind = Msgs.unbind(userId, "apple", appleId);
+    produce(unbind);
+    awaitOutcome(unbind, "APPLIED");
+    assertThat(db.userOf("apple", appleId)).isEmpty();
+
+    AuthMsg deactivate = Msgs.deactivate(userId);
+    produce(deactivate);
+    awaitOutcome(deactivate, "APPLIED");
+    assertThat(db.userStatus(userId)).isEqualTo(2);
+    assertThat(db.bindingsOf(userId)).isEqualTo(1);
+    assertThat(authzStub.rolesOf(userId)).isEmpty();
+    assertThat(
+            jdbc.sql("SELECT kind, user_id, outcome, processed FROM auth_msg WHERE message_id IN (?, ?, ?, ?) ORDER BY id")
+                .params(register.getMessageId(), bind.getMessageId(), unbind.getMessageId(), deactivate.getMessageId())
+                .query((rs, n) -> rs.getString(1) + "/" + rs.getLong(2) + "/" + rs.getString(3) + "/" + rs.getInt(4))
+                .list())
+        .containsExactly(
+            "REGISTER/" + userId + "/APPLIED/1",
+            "BIND/" + userId + "/APPLIED/1",
+            "UNBIND/" + userId + "/APPLIED/1",
+            "DEACTIVATE/" + userId + "/APPLIED/1");
+
+    List<ConsumerRecord<byte[], byte[]>> counts =
+        kafka.await(on("user").and(from(register, deactivate)), 2, WAIT);
+    assertThat(counts).hasSize(2);
+    for (ConsumerRecord<byte[], byte[]> r : counts) {
+      assertThat(new String(r.key(), UTF_8)).isEqualTo(Long.toString(userId));
+      assertThat(UserCountReq.parseFrom(r.value()).getUserId()).isEqualTo(userId);
+      assertThat(header(r, "event-type")).isEqualTo("user.count");
+      assertThat(header(r, "event-id")).isEqualTo(header(r, "source-message-id") + ":user.count");
+      assertThat(r.headers().lastHeader("x-trace")).isNull();
+    }
+    assertThat(counts).extracting(r -> header(r, "source-message-id"))
+        .containsExactlyInAnyOrder(register.getMessageId(), deactivate.getMessageId());
+
+    ConsumerRecord<byte[], byte[]> cancel =
+        kafka.await(on("order").and(from(deactivate)), 1, WAIT).get(0);
+    CancelUserOrdersReq req = CancelUserOrdersReq.parseFrom(cancel.value());
+    assertThat(req.getUserId()).isEqualTo(userId);
+    assertThat(req.getReason()).isEqualTo("user_deactivated");
+    assertThat(new String(cancel.key(), UTF_8)).isEqualTo(Long.toString(userId));
+    assertThat(header(cancel, "event-id")).isEqualTo(deactivate.getMessageId() + ":order.cancel_by_user");
+    assertThat(header(cancel, "event-type")).isEqualTo("order.cancel_by_user");
+    assertThat(kafka.matching(from(bind, unbind))).isEmpty();
+  }
+
+  @Test
+  void duplicateInsideTheTtlIsSkippedByRedisWithoutAStatementOnMysql() {
+    AuthMsg register = Msgs.register("wechat", Msgs.openId());
+    produce(register);
+    awaitOutcome(register, "APPLIED");
+    await().atMost(WAIT).until(() -> redis.hasKey("user:msg:processed:" + register.getMessageId()));
+    double skipped = counter("duplicate_redis");
+    long statements = statementsOnMysql();
+
+    produce(register);
+
+    await().atMost(WAIT).until(() -> counter("duplicate_redis") > skipped);
+    // the one statement between the two readings is the second reading itself
+    assertThat(statementsOnMysql() - statements)
+        .as("statements run on MySQL while the duplicate was processed")
+        .isEqualTo(1);
+    assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
+  }
+
+  @Test
+  void afterRedisLostItsKeysARedeliveredMessageIsStoppedByTheLedger() {
+    String openId = Msgs.openId();
+    AuthMsg register = Msgs.register("apple", openId);
+    produce(register);
+    awaitOutcome(register, "APPLIED");
+    kafka.await(on("user").and(from(register)), 1, WAIT);
+    await().atMost(WAIT).until(() -> redis.hasKey("user:msg:processed:" + register.getMessageId()));
+    double ledgerDuplicates = counter("duplicate_ledger");
+
+    redis.execute(connection -> {
+      connection.serverCommands().flushAll();
+      return null;
+    }, true);
+    produce(register);
+
+    await().atMost(WAIT).until(() -> counter("duplicate_ledger") > ledgerDuplicates);
+    assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
+    assertThat(jdbc.sql("SELECT COUNT(*) FROM user_third_auth WHERE open_id = ?").param(openId).query(Integer.class).single())
+        .isEqualTo(1);
+    assertThat(kafka.matching(on("user").and(from(register)))).hasSize(1);
+  }
+
+  @Test
+  void poisonRecordLandsInTheDlqWithItsBytesAndHeadersWhileLaterRecordsAreProcessed() throws Exception {
+    byte[] poison = ("poison " + Msgs.id()).getBytes(UTF_8);
+    byte[] key = "poison-key".getBytes(UTF_8);
+    ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>("user.auth", 0, key, poison);
+    bad.headers().add("x-trace", "t-1".getBytes(UTF_8));
+    kafka.send(bad);
+    AuthMsg after = Msgs.register("wechat", Msgs.openId());
+    kafka.send(new ProducerRecord<>("user.auth", 0, null, after.toByteArray()));
+
+    awaitOutcome(after, "APPLIED");
+    ConsumerRecord<byte[], byte[]> dead =
+        kafka.await(on("user.auth.dlq").and(r -> Arrays.equals(r.value(), poison)), 1, WAIT).get(0);
+    assertThat(dead.key()).isEqualTo(key);
+    assertThat(header(dead, "x-trace")).isEqualTo("t-1");
+    assertThat(header(dead, "dlq-reason")).isEqualTo("PARSE_ERROR");
+    assertThat(header(dead, "dlq-error")).contains("InvalidProtocolBufferException");
+    assertThat(header(dead, "dlq-source-topic")).isEqualTo("user.auth");
+    assertThat(header(dead, "dlq-source-partition")).isEqualTo("0");
+    assertThat(Long.parseLong(header(dead, "dlq-source-offset"))).isNotNegative();
+    assertThat(header(dead, "dlq-failed-at")).endsWith("Z");
+  }
+
+  @Test
+  void whileAuthzIsUnavailableTheMessageIsRetriedAndAppliedOnceAuthzIsBack() throws Exception {
+    int port = embeddedAuthz.getPort();
+    embeddedAuthz.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    String openId = Msgs.openId();
+    AuthMsg register = Msgs.register("wechat", openId);
+    produce(register);
+
+    // several retry rounds go by: nothing applied, nothing dead-lettered
+    await().pollDelay(Duration.ofSeconds(4)).atMost(WAIT).until(() -> true);
+    assertThat(db.ledgerRows(register.getMessageId())).isZero();
+    assertThat(db.userOf("wechat", openId)).isEmpty();
+
+    restartedAuthz =
+        Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+            .addService(authzStub)
+            .build()
+            .start();
+    long userId = awaitOutcome(register, "APPLIED").userOf("wechat", openId).orElseThrow();
+    assertThat(authzStub.rolesOf(userId)).containsExactly("member");
+    assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
+    assertThat(kafka.matching(on("user.auth.dlq").and(r -> Arrays.equals(r.value(), register.toByteArray()))))
+        .isEmpty();
+  }
+
+  private void produce(AuthMsg msg) {
+    kafka.send(new ProducerRecord<>("user.auth", msg.getOpenId().getBytes(UTF_8), msg.toByteArray()));
+  }
+
+  private Db awaitOutcome(AuthMsg msg, String outcome) {
+    await().atMost(WAIT).until(() -> db.outcome(msg.getMessageId()).isPresent());
+    assertThat(db.outcome(msg.getMessageId())).contains(outcome);
+    return db;
+  }
+
+  private double counter(String result) {
+    return meters.get("usermq.auth.messages").tag("result", result).counter().count();
+  }
+
+  /** Data statements MySQL ran so far, over all sessions. */
+  private long statementsOnMysql() {
+    return jdbc.sql(
+            "SELECT SUM(VARIABLE_VALUE) FROM information_schema.GLOBAL_STATUS"
+                + " WHERE VARIABLE_NAME IN ('COM_SELECT', 'COM_INSERT', 'COM_UPDATE', 'COM_DELETE')")
+        .query(Long.class)
+        .single();
+  }
+
+  private static Predicate<ConsumerRecord<byte[], byte[]>> on(String topic) {
+    return r -> r.topic().equals(topic);
+  }
+
+  private static Predicate<ConsumerRecord<byte[], byte[]>> from(AuthMsg... msgs) {
+    List<String> ids = Arrays.stream(msgs).map(AuthMsg::getMessageId).toList();
+    return r -> {
+      Header h = r.headers().lastHeader("source-message-id");
+      return h != null && ids.contains(new String(h.value(), UTF_8));
+    };
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), UTF_8);
+  }
+}

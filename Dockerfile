@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+#
+# Image of user-mq. Build the jar first, then the image:
+#   mvn -B package -DskipTests
+#   docker build -t user-mq:0.1.0-SNAPSHOT .
+# The YAML routes are inside the jar (classpath:routes/); the Helm chart mounts them from a
+# ConfigMap instead.
+
+# --- extract the Spring Boot jar into its layers: dependencies change seldom, the application
+# often, so a rebuild mostly reuses the lower layers
+FROM eclipse-temurin:17-jre AS extract
+WORKDIR /build
+ARG JAR_FILE=target/user-mq-*.jar
+COPY ${JAR_FILE} application.jar
+RUN java -Djarmode=tools -jar application.jar extract --layers --launcher --destination extracted
+
+# --- runtime
+FROM eclipse-temurin:17-jre
+# numeric IDs, the same as runAsUser/runAsGroup in the Helm chart, so that Kubernetes can verify
+# runAsNonRoot
+RUN groupadd --system --gid 10001 usermq \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /app --shell /usr/sbin/nologin usermq
+WORKDIR /app
+COPY --from=extract /build/extracted/dependencies/ ./
+COPY --from=extract /build/extracted/spring-boot-loader/ ./
+COPY --from=extract /build/extracted/snapshot-dependencies/ ./
+COPY --from=extract /build/extracted/application/ ./
+USER 10001:10001
+# 8080: HTTP (actuator health and metrics)
+EXPOSE 8080
+# the heap follows the container's memory limit; the chart overrides this through
+# JAVA_TOOL_OPTIONS
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

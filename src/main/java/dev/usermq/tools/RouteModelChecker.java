@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -314,7 +312,8 @@ final class RouteModelChecker {
     EndpointValidationResult result =
         catalog.validateEndpointProperties(
             resolved, false, role == Role.CONSUMER, role != Role.CONSUMER);
-    Map<String, String> findings = describe(scheme, result, role == Role.DYNAMIC);
+    Map<String, String> findings =
+        EndpointFindings.describe(catalog, scheme, result, role == Role.DYNAMIC);
     findings.forEach((word, message) -> problem(site, word, scheme + " endpoint: " + message));
     if (role == Role.DYNAMIC) {
       return; // its targets are known per message only
@@ -383,104 +382,6 @@ final class RouteModelChecker {
     }
   }
 
-  /** The catalog's findings as option name (to locate) and message. */
-  private Map<String, String> describe(
-      String scheme, EndpointValidationResult result, boolean dynamic) {
-    Map<String, String> findings = new LinkedHashMap<>();
-    if (result.getSyntaxError() != null) {
-      findings.put("", "invalid URI: " + result.getSyntaxError());
-    }
-    Map<?, ?> suggestions = orEmpty(result.getUnknownSuggestions());
-    for (String option : orEmpty(result.getUnknown())) {
-      String hint = didYouMean(suggestions.get(option));
-      if (hint.isEmpty()) {
-        hint = similar(option, endpointOptionNames(scheme));
-      }
-      findings.put(option, "unknown option '" + option + "'" + hint);
-    }
-    for (String option : orEmpty(result.getNotConsumerOnly())) {
-      findings.put(
-          option, "option '" + option + "' is for producers only, and this endpoint consumes");
-    }
-    for (String option : orEmpty(result.getNotProducerOnly())) {
-      findings.put(
-          option, "option '" + option + "' is for consumers only, and this endpoint produces");
-    }
-    if (dynamic) {
-      return findings; // values computed per message cannot be checked here
-    }
-    for (String option : orEmpty(result.getRequired())) {
-      findings.put(option, "required option '" + option + "' is missing");
-    }
-    Map<?, ?> choices = orEmpty(result.getInvalidEnumChoices());
-    orEmpty(result.getInvalidEnum())
-        .forEach(
-            (option, value) ->
-                findings.put(
-                    String.valueOf(option),
-                    "option '"
-                        + option
-                        + "' cannot be '"
-                        + value
-                        + "'"
-                        + oneOf(choices.get(option))));
-    invalid(findings, result.getInvalidBoolean(), "a boolean");
-    invalid(findings, result.getInvalidInteger(), "an integer");
-    invalid(findings, result.getInvalidNumber(), "a number");
-    invalid(findings, result.getInvalidDuration(), "a duration (e.g. 500, 2s, 1m30s)");
-    invalid(findings, result.getInvalidReference(), "a reference (#bean:name, #class:Type)");
-    invalid(findings, result.getInvalidArray(), "a list");
-    invalid(findings, result.getInvalidMap(), "a map");
-    return findings;
-  }
-
-  private List<String> endpointOptionNames(String scheme) {
-    try {
-      return catalog.componentModel(scheme).getEndpointOptions().stream()
-          .map(option -> option.getName())
-          .toList();
-    } catch (RuntimeException e) {
-      return List.of();
-    }
-  }
-
-  private static void invalid(Map<String, String> findings, Map<?, ?> invalid, String what) {
-    orEmpty(invalid)
-        .forEach(
-            (option, value) ->
-                findings.put(
-                    String.valueOf(option),
-                    "option '" + option + "' must be " + what + ", not '" + value + "'"));
-  }
-
-  private static String didYouMean(Object candidates) {
-    List<String> names = asList(candidates);
-    return names.isEmpty() ? "" : " (did you mean " + String.join(" or ", names) + "?)";
-  }
-
-  private static String oneOf(Object candidates) {
-    List<String> names = asList(candidates);
-    return names.isEmpty() ? "" : " (one of " + String.join(", ", names) + ")";
-  }
-
-  private static List<String> asList(Object value) {
-    if (value instanceof Object[] array) {
-      return Arrays.stream(array).map(String::valueOf).toList();
-    }
-    if (value instanceof Collection<?> items) {
-      return items.stream().map(String::valueOf).toList();
-    }
-    return value == null ? List.of() : List.of(String.valueOf(value));
-  }
-
-  private static <T> Set<T> orEmpty(Set<T> set) {
-    return set == null ? Set.of() : set;
-  }
-
-  private static Map<?, ?> orEmpty(Map<?, ?> map) {
-    return map == null ? Map.of() : map;
-  }
-
   /**
    * A bean (by name, or by class) and, if given, the method called on it.
    *
@@ -499,7 +400,10 @@ final class RouteModelChecker {
         problem(
             site,
             name,
-            "no bean named '" + name + "' in the application" + similar(name, beanNames()));
+            "no bean named '"
+                + name
+                + "' in the application"
+                + Suggestions.didYouMean(name, beanNames()));
         return false;
       }
       type = found.get();
@@ -536,7 +440,13 @@ final class RouteModelChecker {
     }
     if (!exists) {
       problem(
-          site, name, shown + " has no method '" + name + "'" + similar(name, methodNames(type)));
+          site,
+          name,
+          shown
+              + " has no method '"
+              + name
+              + "'"
+              + Suggestions.didYouMean(name, methodNames(type)));
       return false;
     }
     if (paren < 0) {
@@ -627,7 +537,10 @@ final class RouteModelChecker {
       problem(
           site,
           name,
-          "no bean named '" + name + "' in the application" + similar(name, beanNames()));
+          "no bean named '"
+              + name
+              + "' in the application"
+              + Suggestions.didYouMean(name, beanNames()));
       return false;
     }
     if (expected != null && type.get() != Object.class && !expected.isAssignableFrom(type.get())) {
@@ -686,50 +599,6 @@ final class RouteModelChecker {
       return value.substring("#bean:".length());
     }
     return value.startsWith("#") ? value.substring(1) : value;
-  }
-
-  /** " (did you mean x?)" for the closest candidate a typo away (or a prefix of), or nothing. */
-  static String similar(String word, Collection<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : candidates) {
-      int distance = distance(word.toLowerCase(), candidate.toLowerCase());
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    int allowed = Math.max(2, word.length() / 4);
-    if (best == null || bestDistance > allowed) {
-      // a shortened name: msgIdempotencyRepo for msgIdempotencyRepository
-      best =
-          word.length() < 4
-              ? null
-              : candidates.stream()
-                  .filter(c -> c.toLowerCase().startsWith(word.toLowerCase()))
-                  .min(Comparator.comparingInt(String::length))
-                  .orElse(null);
-    }
-    return best == null ? "" : " (did you mean " + best + "?)";
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   private String resolvePlaceholders(String text) {

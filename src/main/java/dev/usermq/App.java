@@ -1,6 +1,8 @@
 package dev.usermq;
 
 import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.tools.RouteValidator;
+import java.util.Arrays;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,6 +13,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class App {
 
   public static void main(String[] args) {
+    if (args.length > 0 && RouteValidator.COMMAND.equals(args[0])) {
+      // a check for ops and CI: reads the routes and the configuration, starts nothing
+      String[] rest = Arrays.copyOfRange(args, 1, args.length);
+      System.exit(RouteValidator.run(App.class, rest, System.out));
+    }
     // Endpoints left unconfigured are served by embedded servers, so that the service runs on a
     // bare machine; tests build their contexts without this initializer or add it explicitly.
     new SpringApplicationBuilder(App.class)

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.usermq.App;
 import dev.usermq.embedded.AuthzStubService;
 import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.mq.ConsumptionGuard;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
@@ -22,6 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -48,19 +51,23 @@ import org.springframework.test.context.ContextConfiguration;
       "retry.transient.initial-delay=50",
       "retry.transient.max-delay=400",
       "outbox.relay-interval=1h",
-      "stats.log-interval=1h"
+      "stats.log-interval=1h",
+      "consumer.pause.check-interval=500ms"
     })
 @ContextConfiguration(initializers = EmbeddedServersInitializer.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthMsgFlowIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String CONSUMER = "auth-msg-consumer";
 
   @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
   @Autowired MeterRegistry meters;
   @Autowired AuthzStubService authzStub;
   @Autowired Server embeddedAuthz;
+  @Autowired ConsumptionGuard guard;
+  @Autowired CamelContext camel;
 
   @Value("${kafka.brokers}")
   String brokers;
@@ -216,8 +223,12 @@ class AuthMsgFlowIT {
     AuthMsg register = Msgs.register("wechat", openId);
     produce(register);
 
-    // several retry rounds go by: nothing applied, nothing dead-lettered
-    await().pollDelay(Duration.ofSeconds(4)).atMost(WAIT).until(() -> true);
+    // consumption pauses instead of burning retries: nothing applied, nothing dead-lettered
+    await().atMost(WAIT).until(() -> guard.isPaused(CONSUMER));
+    await().atMost(WAIT)
+        .until(() -> camel.getRouteController().getRouteStatus(CONSUMER) == ServiceStatus.Stopped);
+    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+    assertThat(guard.isPaused(CONSUMER)).isTrue();
     assertThat(db.ledgerRows(register.getMessageId())).isZero();
     assertThat(db.userOf("wechat", openId)).isEmpty();
 
@@ -229,6 +240,8 @@ class AuthMsgFlowIT {
     long userId = awaitOutcome(register, "APPLIED").userOf("wechat", openId).orElseThrow();
     assertThat(authzStub.rolesOf(userId)).containsExactly("member");
     assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
+    assertThat(guard.isPaused(CONSUMER)).isFalse();
+    assertThat(camel.getRouteController().getRouteStatus(CONSUMER)).isEqualTo(ServiceStatus.Started);
     assertThat(kafka.matching(on("user.auth.dlq").and(r -> Arrays.equals(r.value(), register.toByteArray()))))
         .isEmpty();
   }

@@ -81,6 +81,7 @@ class AuthMsgRouteTest {
   private MockEndpoint orderTopic;
   private MockEndpoint dlq;
   private MockEndpoint handled;
+  private MockEndpoint pause;
 
   @BeforeEach
   void adviseOnceAndReset() throws Exception {
@@ -91,6 +92,8 @@ class AuthMsgRouteTest {
           a -> {
             a.replaceFromWith(IN);
             a.weaveById("handle-auth-msg").before().to("mock:handle-auth-msg");
+            // the guard would stop this route; the test only checks that it is asked to
+            a.weaveById("pause-consumption").replace().to("mock:pause-consumption");
           });
       AdviceWith.adviceWith(camel, "dead-letter", a -> a.mockEndpointsAndSkip("kafka:*"));
       // one mock per topic, named by the topic the event is sent to
@@ -106,6 +109,7 @@ class AuthMsgRouteTest {
     orderTopic = camel.getEndpoint("mock:topic-order", MockEndpoint.class);
     dlq = camel.getEndpoint("mock:kafka:user.auth.dlq", MockEndpoint.class);
     handled = camel.getEndpoint("mock:handle-auth-msg", MockEndpoint.class);
+    pause = camel.getEndpoint("mock:pause-consumption", MockEndpoint.class);
   }
 
   @Test
@@ -348,12 +352,14 @@ class AuthMsgRouteTest {
     String openId = Msgs.openId();
     AuthMsg msg = Msgs.register("wechat", openId);
     dlq.expectedMessageCount(0);
+    pause.expectedMessageCount(0);
 
     send(msg);
 
     assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
     assertThat(db.userOf("wechat", openId)).isPresent();
     dlq.assertIsSatisfied();
+    pause.assertIsSatisfied();
   }
 
   @Test
@@ -364,11 +370,13 @@ class AuthMsgRouteTest {
     String openId = Msgs.openId();
     AuthMsg msg = Msgs.register("wechat", openId);
     dlq.expectedMessageCount(0);
+    pause.expectedMessageCount(1);
 
     Exchange result = producer.send(IN, e -> fill(e, msg));
 
     assertThat(result.getException()).isInstanceOf(DependencyUnavailableException.class);
     dlq.assertIsSatisfied();
+    pause.assertIsSatisfied();
     assertThat(db.ledgerRows(msg.getMessageId())).isZero();
     assertThat(db.userOf("wechat", openId)).isEmpty();
     assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isFalse();
@@ -391,6 +399,8 @@ class AuthMsgRouteTest {
         .isEqualTo(msg.toByteArray());
     assertThat(db.ledgerRows(msg.getMessageId())).isZero();
     assertThat(db.userOf("wechat", openId)).isEmpty();
+    // not remembered as processed: a redriven copy must be processed, not skipped
+    assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isFalse();
   }
 
   private long registered(String platform, String openId) {

@@ -3,11 +3,9 @@ package dev.usermq.repository.xredis;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.usermq.config.IdempotencyProperties;
 import dev.usermq.repository.model.UserModel;
 import dev.usermq.repository.model.UserRow;
 import java.time.Duration;
-import org.apache.camel.component.redis.processor.idempotent.SpringRedisStringIdempotentRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cache.annotation.CachingConfigurer;
 import org.springframework.cache.annotation.EnableCaching;
@@ -18,27 +16,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.serializer.Jackson2JsonRedisSerializer;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
-/** Builds the Redis side of the repository layer. */
+/** Builds the Redis cache of the repository layer. */
 @Configuration(proxyBeanMethods = false)
 @EnableCaching
 public class RedisConfiguration implements CachingConfigurer {
-
-  /**
-   * Processed message ids, for Camel's idempotent consumer. The string variant sets each key with
-   * SET NX EX, so every key expires; the set-based one would grow forever.
-   */
-  @Bean
-  public SpringRedisStringIdempotentRepository msgIdempotencyRepository(
-      StringRedisTemplate redis, IdempotencyProperties properties) {
-    SpringRedisStringIdempotentRepository repository =
-        new SpringRedisStringIdempotentRepository(redis, properties.keySpace());
-    repository.setExpiry(properties.ttl().toSeconds());
-    return repository;
-  }
 
   /**
    * Cache-aside for user reads. Transaction-aware: an eviction takes effect when the writing

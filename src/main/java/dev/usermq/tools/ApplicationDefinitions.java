@@ -43,7 +43,7 @@ final class ApplicationDefinitions {
    * @param args {@code --name=value} overrides, as the service's command line takes them
    */
   static ApplicationDefinitions load(Class<?> application, String... args) {
-    ConfigurableEnvironment environment = environment(args);
+    ConfigurableEnvironment environment = ToolEnvironment.load(args);
     DefinitionsOnlyContext context = new DefinitionsOnlyContext();
     context.setEnvironment(environment);
     // as in SpringApplication: a second definition of a name is an error, not a silent override
@@ -63,16 +63,6 @@ final class ApplicationDefinitions {
       types.putIfAbsent(name, beans.getSingleton(name).getClass());
     }
     return new ApplicationDefinitions(environment, types);
-  }
-
-  private static ConfigurableEnvironment environment(String... args) {
-    StandardEnvironment environment = new StandardEnvironment();
-    if (args.length > 0) {
-      environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
-    }
-    ConfigDataEnvironmentPostProcessor.applyTo(environment);
-    ConfigurationPropertySources.attach(environment);
-    return environment;
   }
 
   ConfigurableEnvironment environment() {

@@ -8,6 +8,9 @@ import dev.usermq.App;
 import dev.usermq.embedded.AuthzStubService;
 import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.mq.ConsumptionGuard;
+import dev.usermq.tools.DlqRedrive;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
@@ -72,13 +75,16 @@ class AuthMsgFlowIT {
   @Value("${kafka.brokers}")
   String brokers;
 
+  @Value("${spring.datasource.url}")
+  String databaseUrl;
+
   private KafkaTopics kafka;
   private Db db;
   private Server restartedAuthz;
 
   @BeforeAll
   void connect() {
-    kafka = new KafkaTopics(brokers, "user", "order", "user.auth.dlq");
+    kafka = new KafkaTopics(brokers, "user", "order", "user.auth.dlq", "user.auth");
     db = new Db(jdbc);
   }
 
@@ -244,6 +250,46 @@ class AuthMsgFlowIT {
     assertThat(camel.getRouteController().getRouteStatus(CONSUMER)).isEqualTo(ServiceStatus.Started);
     assertThat(kafka.matching(on("user.auth.dlq").and(r -> Arrays.equals(r.value(), register.toByteArray()))))
         .isEmpty();
+  }
+
+  @Test
+  void redriveReplaysAChosenDeadLetterToItsSourceTopicExactlyOnce() {
+    // a valid message that an unexpected failure had dead-lettered, and another dead letter
+    AuthMsg lost = Msgs.register("wechat", Msgs.openId());
+    ProducerRecord<byte[], byte[]> dead =
+        new ProducerRecord<>("user.auth.dlq", "k-1".getBytes(UTF_8), lost.toByteArray());
+    dead.headers()
+        .add("x-trace", "t-2".getBytes(UTF_8))
+        .add("dlq-reason", "RETRIES_EXHAUSTED".getBytes(UTF_8))
+        .add("dlq-source-topic", "user.auth".getBytes(UTF_8));
+    kafka.send(dead);
+    AuthMsg other = Msgs.register("apple", Msgs.openId());
+    kafka.send(new ProducerRecord<>("user.auth.dlq", null, other.toByteArray()));
+
+    ByteArrayOutputStream report = new ByteArrayOutputStream();
+    String[] args = {
+      "--message-id=" + lost.getMessageId(),
+      "--kafka.brokers=" + brokers,
+      "--spring.datasource.url=" + databaseUrl,
+      "--spring.datasource.username=root"
+    };
+    assertThat(DlqRedrive.run(args, new PrintStream(report, true, UTF_8))).isZero();
+    assertThat(report.toString(UTF_8)).contains("redriven user.auth.dlq/").contains("1 redriven");
+
+    awaitOutcome(lost, "APPLIED");
+    assertThat(db.outcome(other.getMessageId())).isEmpty();
+    ConsumerRecord<byte[], byte[]> replayed =
+        kafka.await(on("user.auth").and(r -> Arrays.equals(r.value(), lost.toByteArray())), 1, WAIT).get(0);
+    assertThat(replayed.key()).isEqualTo("k-1".getBytes(UTF_8));
+    assertThat(header(replayed, "x-trace")).isEqualTo("t-2");
+    assertThat(header(replayed, "dlq-reason")).isNull();
+    assertThat(header(replayed, "redriven-from")).startsWith("user.auth.dlq/");
+
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    assertThat(DlqRedrive.run(args, new PrintStream(again, true, UTF_8))).isZero();
+    assertThat(again.toString(UTF_8)).contains("already redriven").contains("0 redriven");
+    assertThat(kafka.matching(on("user.auth").and(r -> Arrays.equals(r.value(), lost.toByteArray()))))
+        .hasSize(1);
   }
 
   private void produce(AuthMsg msg) {

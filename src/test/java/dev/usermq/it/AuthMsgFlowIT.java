@@ -4,9 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.usermq.App;
 import dev.usermq.embedded.AuthzStubService;
-import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.mq.ConsumptionGuard;
 import dev.usermq.tools.DlqRedrive;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +13,7 @@ import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
 import dev.usermq.support.Db;
+import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.KafkaTopics;
 import dev.usermq.support.Msgs;
 import io.grpc.Grpc;
@@ -37,29 +36,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole service against real servers on random ports: a KRaft Kafka broker in the JVM, a
  * Redis process, a MariaDB process and the authz gRPC stub. Records go in through Kafka and are
  * checked in MySQL and on the output topics, decoded through the generated protobuf classes.
  */
-@SpringBootTest(
-    classes = App.class,
-    properties = {
-      "consumer.concurrency=2",
-      "retry.transient.initial-delay=50",
-      "retry.transient.max-delay=400",
-      "outbox.relay-interval=1h",
-      "stats.log-interval=1h",
-      "consumer.pause.check-interval=500ms"
-    })
-@ContextConfiguration(initializers = EmbeddedServersInitializer.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuthMsgFlowIT {
+class AuthMsgFlowIT extends EmbeddedServersIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String CONSUMER = "auth-msg-consumer";

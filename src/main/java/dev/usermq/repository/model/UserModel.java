@@ -24,6 +24,14 @@ public interface UserModel extends ListCrudRepository<UserRow, Long> {
   @Cacheable(cacheNames = CACHE, key = "#p0", unless = "#result == null")
   Optional<UserRow> findById(Long id);
 
+  @Override
+  @CacheEvict(cacheNames = CACHE, key = "#p0.id", condition = "#p0.id != null")
+  <S extends UserRow> S save(S user);
+
+  @Override
+  @CacheEvict(cacheNames = CACHE, key = "#p0")
+  void deleteById(Long id);
+
   /** Reads the user and locks the row until the transaction ends. */
   @Query("SELECT * FROM `user` WHERE id = :id FOR UPDATE")
   Optional<UserRow> lockById(long id);

@@ -1,5 +1,6 @@
 package dev.usermq.repository.xredis;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -34,7 +35,9 @@ public class RedisConfiguration implements CachingConfigurer {
     ObjectMapper json =
         new ObjectMapper()
             .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // entries written by an older or newer version of the row still read
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     RedisCacheConfiguration users =
         RedisCacheConfiguration.defaultCacheConfig()
             .prefixCacheNameWith("user:cache:")

@@ -10,71 +10,34 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import dev.usermq.App;
-import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
 import dev.usermq.repository.DependencyUnavailableException;
 import dev.usermq.repository.rpc.AuthzCallException;
-import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
-/**
- * The auth message routes with Kafka replaced: records enter through {@code direct:auth-in},
- * every {@code kafka:} endpoint is a mock, authz is a Mockito mock. MySQL and Redis are real
- * (embedded servers), so the transaction, the ledger and the idempotency keys are the real ones.
- */
-@CamelSpringBootTest
-@SpringBootTest(
-    classes = App.class,
-    properties = {
-      // no broker and no authz server: Kafka endpoints are mocked, authz is a Mockito bean
-      "kafka.brokers=127.0.0.1:9",
-      "authz.target=127.0.0.1:9",
-      "camel.component.kafka.lazy-start-producer=true",
-      "retry.transient.redeliveries=3",
-      "retry.transient.initial-delay=10",
-      "retry.transient.max-delay=20",
-      "retry.unexpected.delay=10",
-      "outbox.relay-interval=1h",
-      "stats.log-interval=1h"
-    })
-@ContextConfiguration(initializers = EmbeddedServersInitializer.class)
-@UseAdviceWith
-class AuthMsgRouteTest {
+/** The auth message routes: every kind, duplicates, bad input, transient and other failures. */
+class AuthMsgRouteTest extends RouteTestBase {
 
-  private static final String IN = "direct:auth-in";
-
-  @Autowired CamelContext camel;
-  @Autowired ProducerTemplate producer;
   @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
-  @MockitoBean AuthzSrv authz;
 
   private Db db;
   private MockEndpoint userTopic;
@@ -84,32 +47,13 @@ class AuthMsgRouteTest {
   private MockEndpoint pause;
 
   @BeforeEach
-  void adviseOnceAndReset() throws Exception {
-    if (!camel.isStarted()) {
-      AdviceWith.adviceWith(
-          camel,
-          "auth-msg-consumer",
-          a -> {
-            a.replaceFromWith(IN);
-            a.weaveById("handle-auth-msg").before().to("mock:handle-auth-msg");
-            // the guard would stop this route; the test only checks that it is asked to
-            a.weaveById("pause-consumption").replace().to("mock:pause-consumption");
-          });
-      AdviceWith.adviceWith(camel, "dead-letter", a -> a.mockEndpointsAndSkip("kafka:*"));
-      // one mock per topic, named by the topic the event is sent to
-      AdviceWith.adviceWith(
-          camel,
-          "publish-events",
-          a -> a.weaveById("send-event").replace().toD("mock:topic-${variable.eventTopic}"));
-      camel.start();
-    }
-    MockEndpoint.resetMocks(camel);
+  void endpoints() {
     db = new Db(jdbc);
-    userTopic = camel.getEndpoint("mock:topic-user", MockEndpoint.class);
-    orderTopic = camel.getEndpoint("mock:topic-order", MockEndpoint.class);
-    dlq = camel.getEndpoint("mock:kafka:user.auth.dlq", MockEndpoint.class);
-    handled = camel.getEndpoint("mock:handle-auth-msg", MockEndpoint.class);
-    pause = camel.getEndpoint("mock:pause-consumption", MockEndpoint.class);
+    userTopic = mock("mock:topic-user");
+    orderTopic = mock("mock:topic-order");
+    dlq = mock("mock:kafka:user.auth.dlq");
+    handled = mock("mock:handle-auth-msg");
+    pause = mock("mock:pause-consumption");
   }
 
   @Test

@@ -1,0 +1,82 @@
+package dev.usermq.routes;
+
+import dev.usermq.App;
+import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.mq.ProcessingStats;
+import dev.usermq.repository.rpc.AuthzSrv;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+/**
+ * The routes with Kafka, timers and authz replaced, advised once for every route test class (they
+ * share one application context): records enter through {@code direct:auth-in}, timers through
+ * {@code direct:relay-tick} and {@code direct:stats-tick}; events go to {@code
+ * mock:topic-<topic>}, dead letters to {@code mock:kafka:user.auth.dlq}; authz is a Mockito mock.
+ * MySQL and Redis are real (embedded servers), so transactions, the ledger and the idempotency
+ * keys are the real ones.
+ */
+@CamelSpringBootTest
+@SpringBootTest(
+    classes = App.class,
+    properties = {
+      // no broker and no authz server: Kafka endpoints are mocked, authz is a Mockito bean
+      "kafka.brokers=127.0.0.1:9",
+      "authz.target=127.0.0.1:9",
+      "camel.component.kafka.lazy-start-producer=true",
+      "retry.transient.redeliveries=3",
+      "retry.transient.initial-delay=10",
+      "retry.transient.max-delay=20",
+      "retry.unexpected.delay=10",
+      "outbox.relay-min-age=0s"
+    })
+@ContextConfiguration(initializers = EmbeddedServersInitializer.class)
+@UseAdviceWith
+abstract class RouteTestBase {
+
+  static final String IN = "direct:auth-in";
+
+  @Autowired CamelContext camel;
+  @Autowired ProducerTemplate producer;
+  @MockitoBean AuthzSrv authz;
+  @MockitoSpyBean ProcessingStats stats;
+
+  @BeforeEach
+  void adviseOnceAndResetMocks() throws Exception {
+    if (!camel.isStarted()) {
+      AdviceWith.adviceWith(
+          camel,
+          "auth-msg-consumer",
+          a -> {
+            a.replaceFromWith(IN);
+            a.weaveById("handle-auth-msg").before().to("mock:handle-auth-msg");
+            // the guard would stop this route; the tests only check that it is asked to
+            a.weaveById("pause-consumption").replace().to("mock:pause-consumption");
+          });
+      AdviceWith.adviceWith(camel, "dead-letter", a -> a.mockEndpointsAndSkip("kafka:*"));
+      // one mock per topic, named by the topic the event is sent to
+      AdviceWith.adviceWith(
+          camel,
+          "publish-events",
+          a -> a.weaveById("send-event").replace().toD("mock:topic-${variable.eventTopic}"));
+      AdviceWith.adviceWith(camel, "outbox-relay", a -> a.replaceFromWith("direct:relay-tick"));
+      AdviceWith.adviceWith(
+          camel, "processing-stats-log", a -> a.replaceFromWith("direct:stats-tick"));
+      camel.start();
+    }
+    MockEndpoint.resetMocks(camel);
+  }
+
+  MockEndpoint mock(String uri) {
+    return camel.getEndpoint(uri, MockEndpoint.class);
+  }
+}

@@ -21,8 +21,12 @@ import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -74,6 +78,7 @@ class AuthMsgRouteTest {
   @Autowired ProducerTemplate producer;
   @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
+  @Autowired MeterRegistry meters;
   @MockitoBean AuthzSrv authz;
 
   private Db db;
@@ -391,6 +396,86 @@ class AuthMsgRouteTest {
         .isEqualTo(msg.toByteArray());
     assertThat(db.ledgerRows(msg.getMessageId())).isZero();
     assertThat(db.userOf("wechat", openId)).isEmpty();
+  }
+
+  @Test
+  void appliedRecordIsCountedAndTimedWithItsResult() {
+    double applied = counter("usermq.auth.messages", "result", "applied");
+    long timed = timed("applied");
+
+    send(Msgs.register("wechat", Msgs.openId()));
+
+    assertThat(counter("usermq.auth.messages", "result", "applied")).isEqualTo(applied + 1);
+    assertThat(timed("applied")).isEqualTo(timed + 1);
+    Timer timer = meters.get("usermq.auth.processing").tag("result", "applied").timer();
+    assertThat(timer.max(TimeUnit.NANOSECONDS)).isPositive();
+  }
+
+  @Test
+  void duplicateAndDeadLetteredRecordsAreTimedWithTheirResult() {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    send(msg);
+    long duplicates = timed("duplicate_redis");
+    long deadLettered = timed("dead_lettered");
+    double parseErrors = counter("usermq.auth.dead_letters", "reason", "PARSE_ERROR");
+
+    send(msg);
+    producer.send(IN, e -> e.getIn().setBody("garbage".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(timed("duplicate_redis")).isEqualTo(duplicates + 1);
+    assertThat(timed("dead_lettered")).isEqualTo(deadLettered + 1);
+    assertThat(counter("usermq.auth.dead_letters", "reason", "PARSE_ERROR"))
+        .isEqualTo(parseErrors + 1);
+  }
+
+  @Test
+  void transientRetriesAreCountedAndARecordHandedBackIsTimedAsFailed() {
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .doThrow(new DependencyUnavailableException("authz down", null))
+        .doNothing()
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    double transientRetries = counter("usermq.auth.retries", "kind", "transient");
+
+    send(Msgs.register("wechat", Msgs.openId()));
+
+    assertThat(counter("usermq.auth.retries", "kind", "transient"))
+        .isEqualTo(transientRetries + 2);
+
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    long failed = timed("failed");
+    double retries = counter("usermq.auth.retries", "kind", "transient");
+
+    producer.send(IN, e -> fill(e, Msgs.register("wechat", Msgs.openId())));
+
+    // retry.transient.redeliveries=3 in this test
+    assertThat(counter("usermq.auth.retries", "kind", "transient")).isEqualTo(retries + 3);
+    assertThat(timed("failed")).isEqualTo(failed + 1);
+  }
+
+  @Test
+  void unexpectedRetriesAreCounted() {
+    doThrow(new AuthzCallException("authz refused", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    double retries = counter("usermq.auth.retries", "kind", "unexpected");
+
+    send(Msgs.register("wechat", Msgs.openId()));
+
+    // retry.unexpected.redeliveries defaults to 3
+    assertThat(counter("usermq.auth.retries", "kind", "unexpected")).isEqualTo(retries + 3);
+  }
+
+  private double counter(String name, String tag, String value) {
+    Counter counter = meters.find(name).tag(tag, value).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private long timed(String result) {
+    Timer timer = meters.find("usermq.auth.processing").tag("result", result).timer();
+    return timer == null ? 0 : timer.count();
   }
 
   private long registered(String platform, String openId) {

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -95,7 +96,11 @@ class AuthMsgRouteTest {
           "auth-msg-consumer",
           a -> {
             a.replaceFromWith(IN);
-            a.weaveById("handle-auth-msg").before().to("mock:handle-auth-msg");
+            // the mock also sees what a log line written while handling would carry in its MDC
+            a.weaveById("handle-auth-msg")
+                .before()
+                .process(e -> e.getIn().setHeader("mdc-message-id", MDC.get("messageId")))
+                .to("mock:handle-auth-msg");
           });
       AdviceWith.adviceWith(camel, "dead-letter", a -> a.mockEndpointsAndSkip("kafka:*"));
       // one mock per topic, named by the topic the event is sent to
@@ -396,6 +401,18 @@ class AuthMsgRouteTest {
         .isEqualTo(msg.toByteArray());
     assertThat(db.ledgerRows(msg.getMessageId())).isZero();
     assertThat(db.userOf("wechat", openId)).isEmpty();
+  }
+
+  @Test
+  void logLinesOfARecordCarryItsMessageIdInTheMdcUntilItIsDone() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    handled.expectedMessageCount(1);
+    handled.expectedHeaderReceived("mdc-message-id", msg.getMessageId());
+
+    send(msg);
+
+    handled.assertIsSatisfied();
+    assertThat(MDC.get("messageId")).as("cleared when the exchange is done").isNull();
   }
 
   @Test

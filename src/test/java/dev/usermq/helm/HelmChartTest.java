@@ -192,6 +192,27 @@ class HelmChartTest {
   }
 
   @Test
+  void tracingIsOffByDefaultAndExportsToTheCollectorWhenOn() {
+    Map<String, String> off = env(container(deployment(render(CHART))));
+    assertThat(off).containsEntry("TRACING_ENABLED", "false");
+    assertThat(off).doesNotContainKeys("MANAGEMENT_OTLP_TRACING_ENDPOINT", "TRACING_SAMPLING_PROBABILITY");
+
+    Map<String, String> on =
+        env(
+            container(
+                deployment(
+                    render(
+                        chart()
+                            .set("tracing.enabled", true)
+                            .set("tracing.samplingProbability", "0.25")
+                            .set("tracing.otlpEndpoint", "http://otel:4318/v1/traces")))));
+    assertThat(on)
+        .containsEntry("TRACING_ENABLED", "true")
+        .containsEntry("TRACING_SAMPLING_PROBABILITY", "0.25")
+        .containsEntry("MANAGEMENT_OTLP_TRACING_ENDPOINT", "http://otel:4318/v1/traces");
+  }
+
+  @Test
   void terminationGracePeriodOutlastsTheCamelShutdownTimeout() {
     for (List<Map<String, Object>> docs :
         List.of(

@@ -139,7 +139,9 @@ class AuthMsgRouteTest {
         .containsEntry("event-id", msg.getMessageId() + ":user.count")
         .containsEntry("event-type", "user.count")
         .containsEntry("source-message-id", msg.getMessageId())
-        .doesNotContainKey("x-trace");
+        .doesNotContainKey("x-trace")
+        // tracing is off unless tracing.enabled
+        .doesNotContainKey("traceparent");
   }
 
   @Test

@@ -1,12 +1,17 @@
 package dev.usermq.mq;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.spi.ComponentCustomizer;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Hooks {@link ProcessingStats} into Camel where a route step cannot call it. */
+/** Hooks the service's meters into Camel where a route step cannot: retries, timer, lag. */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfiguration {
 
@@ -23,6 +28,23 @@ public class MetricsConfiguration {
   @Bean
   public Processor countUnexpectedRetry(ProcessingStats stats) {
     return exchange -> stats.retried(ProcessingStats.UNEXPECTED);
+  }
+
+  /**
+   * Every Kafka client of the Kafka component reports its consumer lag to the meter registry
+   * ({@link ConsumerLagReporter}); producers have no such metric and report nothing.
+   */
+  @Bean
+  public ComponentCustomizer kafkaConsumerLag(MeterRegistry registry) {
+    return ComponentCustomizer.builder(KafkaComponent.class)
+        .build(
+            kafka -> {
+              Map<String, Object> clientConfig = kafka.getConfiguration().getAdditionalProperties();
+              clientConfig.put(
+                  CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG,
+                  ConsumerLagReporter.class.getName());
+              clientConfig.put(ConsumerLagReporter.REGISTRY, registry);
+            });
   }
 
   /**

@@ -85,7 +85,9 @@ class ActuatorEndpointsIT {
                   .containsPattern(
                       "usermq_auth_processing_seconds_bucket\\{[^}]*result=\"dead_lettered\"")
                   .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"auth-msg-consumer\"")
-                  .containsPattern("camel_route_policy_seconds_count\\{[^}]*routeId=\"dead-letter\"");
+                  .containsPattern("camel_route_policy_seconds_count\\{[^}]*routeId=\"dead-letter\"")
+                  .containsPattern(
+                      "usermq_kafka_consumer_lag\\{application=\"user-mq\",client_id=\"consumer-user-mq-");
             });
   }
 

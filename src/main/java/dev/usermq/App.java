@@ -1,6 +1,7 @@
 package dev.usermq;
 
 import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.embedded.LocalRoutesInitializer;
 import dev.usermq.tools.DlqRedrive;
 import dev.usermq.tools.RouteValidator;
 import java.util.Arrays;
@@ -25,8 +26,9 @@ public class App {
     }
     // Endpoints left unconfigured are served by embedded servers, so that the service runs on a
     // bare machine; tests build their contexts without this initializer or add it explicitly.
+    // Such a local run from a checkout also reloads a file of routes/ when it is edited.
     new SpringApplicationBuilder(App.class)
-        .initializers(new EmbeddedServersInitializer())
+        .initializers(new EmbeddedServersInitializer(), new LocalRoutesInitializer())
         .run(args);
   }
 }

@@ -34,6 +34,9 @@ import redis.embedded.RedisServer;
 public class EmbeddedServersInitializer
     implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+  /** Name of the property source with the embedded servers' addresses, when any was started. */
+  public static final String PROPERTY_SOURCE = "embeddedServers";
+
   private static final Logger log = LoggerFactory.getLogger(EmbeddedServersInitializer.class);
   private static final String DATABASE = "usermq";
   /** Partitions of the embedded auth topic, so that concurrent consumers have work to share. */
@@ -84,7 +87,7 @@ public class EmbeddedServersInitializer
       register(beans, "embeddedAuthz", authz, authz::shutdownNow);
     }
     if (!endpoints.isEmpty()) {
-      env.getPropertySources().addFirst(new MapPropertySource("embeddedServers", endpoints));
+      env.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, endpoints));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.usermq.repository;
 import dev.usermq.config.AuthzProperties;
 import dev.usermq.config.TopicsProperties;
 import dev.usermq.proto.shared.authz.v1.AuthzServiceGrpc;
+import dev.usermq.proto.shared.authz.v1.AuthzServiceGrpc.AuthzServiceBlockingStub;
 import dev.usermq.repository.event.OrderEvent;
 import dev.usermq.repository.event.OutboxOrderEvent;
 import dev.usermq.repository.event.OutboxUserEvent;
@@ -14,10 +15,12 @@ import dev.usermq.repository.model.UserThirdAuthModel;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.repository.rpc.GrpcAuthzSrv;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.Assert;
@@ -49,9 +52,19 @@ public class RepositoryConfiguration {
     return Grpc.newChannelBuilder(authz.target(), credentials).build();
   }
 
+  /**
+   * The authz client; every {@link ClientInterceptor} bean applies to its calls (with tracing on,
+   * the one that carries the trace context). The health check uses the channel without them.
+   */
   @Bean
-  public AuthzSrv authzSrv(ManagedChannel authzChannel, AuthzProperties authz) {
-    return new GrpcAuthzSrv(AuthzServiceGrpc.newBlockingStub(authzChannel), authz.deadline());
+  public AuthzSrv authzSrv(
+      ManagedChannel authzChannel,
+      AuthzProperties authz,
+      ObjectProvider<ClientInterceptor> interceptors) {
+    AuthzServiceBlockingStub stub =
+        AuthzServiceGrpc.newBlockingStub(authzChannel)
+            .withInterceptors(interceptors.orderedStream().toArray(ClientInterceptor[]::new));
+    return new GrpcAuthzSrv(stub, authz.deadline());
   }
 
   @Bean

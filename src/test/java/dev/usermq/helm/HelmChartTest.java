@@ -184,6 +184,35 @@ class HelmChartTest {
   }
 
   @Test
+  void logsAreJsonLinesByDefaultAndPlainTextOnRequest() {
+    assertThat(env(container(deployment(render(CHART)))))
+        .containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
+    assertThat(env(container(deployment(render(chart().set("logging.structuredFormat", ""))))))
+        .doesNotContainKey("LOGGING_STRUCTURED_FORMAT_CONSOLE");
+  }
+
+  @Test
+  void tracingIsOffByDefaultAndExportsToTheCollectorWhenOn() {
+    Map<String, String> off = env(container(deployment(render(CHART))));
+    assertThat(off).containsEntry("TRACING_ENABLED", "false");
+    assertThat(off).doesNotContainKeys("MANAGEMENT_OTLP_TRACING_ENDPOINT", "TRACING_SAMPLING_PROBABILITY");
+
+    Map<String, String> on =
+        env(
+            container(
+                deployment(
+                    render(
+                        chart()
+                            .set("tracing.enabled", true)
+                            .set("tracing.samplingProbability", "0.25")
+                            .set("tracing.otlpEndpoint", "http://otel:4318/v1/traces")))));
+    assertThat(on)
+        .containsEntry("TRACING_ENABLED", "true")
+        .containsEntry("TRACING_SAMPLING_PROBABILITY", "0.25")
+        .containsEntry("MANAGEMENT_OTLP_TRACING_ENDPOINT", "http://otel:4318/v1/traces");
+  }
+
+  @Test
   void terminationGracePeriodOutlastsTheCamelShutdownTimeout() {
     for (List<Map<String, Object>> docs :
         List.of(
@@ -551,7 +580,10 @@ class HelmChartTest {
     }
   }
 
-  /** spring.* and camel.* properties from the configuration metadata of the starters. */
+  /**
+   * spring.*, camel.*, logging.* and management.* properties from the configuration metadata of
+   * the starters.
+   */
   private static Set<String> starterProperties() throws IOException {
     Set<String> names = new TreeSet<>();
     ObjectMapper json = new ObjectMapper();
@@ -563,7 +595,10 @@ class HelmChartTest {
       try (InputStream in = metadata.nextElement().openStream()) {
         for (JsonNode property : json.readTree(in).path("properties")) {
           String name = property.path("name").asText();
-          if (name.startsWith("spring.") || name.startsWith("camel.")) {
+          if (name.startsWith("spring.")
+              || name.startsWith("camel.")
+              || name.startsWith("logging.")
+              || name.startsWith("management.")) {
             names.add(name);
           }
         }

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.usermq.embedded.AuthzStubService;
 import dev.usermq.mq.ConsumptionGuard;
 import dev.usermq.tools.DlqRedrive;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -205,6 +209,31 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     assertThat(header(dead, "dlq-source-partition")).isEqualTo("0");
     assertThat(Long.parseLong(header(dead, "dlq-source-offset"))).isNotNegative();
     assertThat(header(dead, "dlq-failed-at")).endsWith("Z");
+  }
+
+  @Test
+  void aBadRecordAfterAGoodOneLogsWithoutTheGoodOnesMessageId() throws Exception {
+    Logger deadLetterLog = (Logger) LoggerFactory.getLogger("dead-letter");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    deadLetterLog.addAppender(lines);
+    try {
+      // one partition, so one consumer thread for both; the good one publishes an event
+      AuthMsg good = Msgs.register("wechat", Msgs.openId());
+      kafka.send(new ProducerRecord<>("user.auth", 1, null, good.toByteArray()));
+      awaitOutcome(good, "APPLIED");
+      byte[] bad = ("bad " + Msgs.id()).getBytes(UTF_8);
+      kafka.send(new ProducerRecord<>("user.auth", 1, null, bad));
+      kafka.await(on("user.auth.dlq").and(r -> Arrays.equals(r.value(), bad)), 1, WAIT);
+
+      await().atMost(WAIT).until(() -> !lines.list.isEmpty());
+      ILoggingEvent line = lines.list.get(lines.list.size() - 1);
+      assertThat(line.getMDCPropertyMap())
+          .containsEntry("camel.routeId", "dead-letter")
+          .doesNotContainKey("messageId");
+    } finally {
+      deadLetterLog.detachAppender(lines);
+    }
   }
 
   @Test

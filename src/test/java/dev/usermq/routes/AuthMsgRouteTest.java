@@ -18,8 +18,12 @@ import dev.usermq.repository.DependencyUnavailableException;
 import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,6 +43,7 @@ class AuthMsgRouteTest extends RouteTestBase {
 
   @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
+  @Autowired MeterRegistry meters;
 
   private Db db;
   private MockEndpoint userTopic;
@@ -77,7 +83,9 @@ class AuthMsgRouteTest extends RouteTestBase {
         .containsEntry("event-id", msg.getMessageId() + ":user.count")
         .containsEntry("event-type", "user.count")
         .containsEntry("source-message-id", msg.getMessageId())
-        .doesNotContainKey("x-trace");
+        .doesNotContainKey("x-trace")
+        // tracing is off unless tracing.enabled
+        .doesNotContainKey("traceparent");
   }
 
   @Test
@@ -345,6 +353,98 @@ class AuthMsgRouteTest extends RouteTestBase {
     assertThat(db.userOf("wechat", openId)).isEmpty();
     // not remembered as processed: a redriven copy must be processed, not skipped
     assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isFalse();
+  }
+
+  @Test
+  void logLinesOfARecordCarryItsMessageIdInTheMdcUntilItIsDone() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    handled.expectedMessageCount(1);
+    handled.expectedHeaderReceived("mdc-message-id", msg.getMessageId());
+
+    send(msg);
+
+    handled.assertIsSatisfied();
+    assertThat(MDC.get("messageId")).as("cleared when the exchange is done").isNull();
+  }
+
+  @Test
+  void appliedRecordIsCountedAndTimedWithItsResult() {
+    double applied = counter("usermq.auth.messages", "result", "applied");
+    long timed = timed("applied");
+
+    send(Msgs.register("wechat", Msgs.openId()));
+
+    assertThat(counter("usermq.auth.messages", "result", "applied")).isEqualTo(applied + 1);
+    assertThat(timed("applied")).isEqualTo(timed + 1);
+    Timer timer = meters.get("usermq.auth.processing").tag("result", "applied").timer();
+    assertThat(timer.max(TimeUnit.NANOSECONDS)).isPositive();
+  }
+
+  @Test
+  void duplicateAndDeadLetteredRecordsAreTimedWithTheirResult() {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    send(msg);
+    long duplicates = timed("duplicate_redis");
+    long deadLettered = timed("dead_lettered");
+    double parseErrors = counter("usermq.auth.dead_letters", "reason", "PARSE_ERROR");
+
+    send(msg);
+    producer.send(IN, e -> e.getIn().setBody("garbage".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(timed("duplicate_redis")).isEqualTo(duplicates + 1);
+    assertThat(timed("dead_lettered")).isEqualTo(deadLettered + 1);
+    assertThat(counter("usermq.auth.dead_letters", "reason", "PARSE_ERROR"))
+        .isEqualTo(parseErrors + 1);
+  }
+
+  @Test
+  void transientRetriesAreCountedAndARecordHandedBackIsTimedAsFailed() {
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .doThrow(new DependencyUnavailableException("authz down", null))
+        .doNothing()
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    double transientRetries = counter("usermq.auth.retries", "kind", "transient");
+
+    send(Msgs.register("wechat", Msgs.openId()));
+
+    assertThat(counter("usermq.auth.retries", "kind", "transient"))
+        .isEqualTo(transientRetries + 2);
+
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    long failed = timed("failed");
+    double retries = counter("usermq.auth.retries", "kind", "transient");
+
+    producer.send(IN, e -> fill(e, Msgs.register("wechat", Msgs.openId())));
+
+    // retry.transient.redeliveries=3 in this test
+    assertThat(counter("usermq.auth.retries", "kind", "transient")).isEqualTo(retries + 3);
+    assertThat(timed("failed")).isEqualTo(failed + 1);
+  }
+
+  @Test
+  void unexpectedRetriesAreCounted() {
+    doThrow(new AuthzCallException("authz refused", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    double retries = counter("usermq.auth.retries", "kind", "unexpected");
+
+    send(Msgs.register("wechat", Msgs.openId()));
+
+    // retry.unexpected.redeliveries defaults to 3
+    assertThat(counter("usermq.auth.retries", "kind", "unexpected")).isEqualTo(retries + 3);
+  }
+
+  private double counter(String name, String tag, String value) {
+    Counter counter = meters.find(name).tag(tag, value).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private long timed(String result) {
+    Timer timer = meters.find("usermq.auth.processing").tag("result", result).timer();
+    return timer == null ? 0 : timer.count();
   }
 
   private long registered(String platform, String openId) {

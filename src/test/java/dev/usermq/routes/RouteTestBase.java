@@ -11,6 +11,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
@@ -58,7 +59,11 @@ abstract class RouteTestBase {
           "auth-msg-consumer",
           a -> {
             a.replaceFromWith(IN);
-            a.weaveById("handle-auth-msg").before().to("mock:handle-auth-msg");
+            // the mock also sees what a log line written while handling would carry in its MDC
+            a.weaveById("handle-auth-msg")
+                .before()
+                .process(e -> e.getIn().setHeader("mdc-message-id", MDC.get("messageId")))
+                .to("mock:handle-auth-msg");
             // the guard would stop this route; the tests only check that it is asked to
             a.weaveById("pause-consumption").replace().to("mock:pause-consumption");
           });

@@ -89,7 +89,7 @@ class RouteValidatorTest {
                 + " 'isTransent' (did you mean isTransient?)",
             file
                 + ":22: bean 'processingStats' (dev.usermq.mq.ProcessingStats) method"
-                + " 'deadLettered' takes 1 parameter(s), not 2");
+                + " 'deadLettered' takes 2 parameter(s), not 1");
   }
 
   @Test

@@ -1,0 +1,67 @@
+package dev.usermq.mq;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Hooks the service's meters into Camel where a route step cannot: retries, timer, lag. */
+@Configuration(proxyBeanMethods = false)
+public class MetricsConfiguration {
+
+  /**
+   * Run by the {@code auth-msg-errors} route configuration before each retry of a transient failure
+   * ({@code onRedeliveryRef}).
+   */
+  @Bean
+  public Processor countTransientRetry(ProcessingStats stats) {
+    return exchange -> stats.retried(ProcessingStats.TRANSIENT);
+  }
+
+  /** Run before each retry of any other failure. */
+  @Bean
+  public Processor countUnexpectedRetry(ProcessingStats stats) {
+    return exchange -> stats.retried(ProcessingStats.UNEXPECTED);
+  }
+
+  /**
+   * Every Kafka client of the Kafka component reports its consumer lag to the meter registry
+   * ({@link ConsumerLagReporter}); producers have no such metric and report nothing.
+   */
+  @Bean
+  public ComponentCustomizer kafkaConsumerLag(MeterRegistry registry) {
+    return ComponentCustomizer.builder(KafkaComponent.class)
+        .build(
+            kafka -> {
+              Map<String, Object> clientConfig = kafka.getConfiguration().getAdditionalProperties();
+              clientConfig.put(
+                  CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG,
+                  ConsumerLagReporter.class.getName());
+              clientConfig.put(ConsumerLagReporter.REGISTRY, registry);
+            });
+  }
+
+  /**
+   * Adds the processing timer to Camel before it starts. Not an event notifier bean of its own:
+   * Camel collects those while its context is being created, and such a bean, being context-aware,
+   * would need that context first and be silently left out.
+   */
+  @Bean
+  public CamelContextConfiguration processingTimerRegistration(ProcessingStats stats) {
+    return new CamelContextConfiguration() {
+      @Override
+      public void beforeApplicationStart(CamelContext camel) {
+        camel.getManagementStrategy().addEventNotifier(new ProcessingTimer(stats));
+      }
+
+      @Override
+      public void afterApplicationStart(CamelContext camel) {}
+    };
+  }
+}

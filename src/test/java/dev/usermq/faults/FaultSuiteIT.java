@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -60,6 +60,7 @@ class FaultSuiteIT {
   private static final int TTL_SECONDS = 15;
   private static final Path ROOT = Path.of("target", "fault-suite");
   private static final Path REPORT = Path.of("target", "fault-suite-report.txt");
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   /** The topics of one scenario. */
   record Topics(String auth, String user, String order, String dlq) {}
@@ -471,7 +472,7 @@ class FaultSuiteIT {
   }
 
   static void log(String what) {
-    System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + what);
+    System.out.println(LocalTime.now().format(CLOCK) + " " + what);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -230,8 +230,9 @@ final class Oracle {
       }
       dead.merge(original, 1, Integer::sum);
       if (original.poison == null) {
-        v.fail("valid record dead-lettered: " + original.messageId + " at " + source + " reason "
-            + header(r, "dlq-reason") + " " + header(r, "dlq-error"));
+        v.fail("valid record dead-lettered" + (rows.containsKey(original.messageId) ? " and also applied" : "")
+            + ": " + original.messageId + " at " + source + " reason " + header(r, "dlq-reason") + " "
+            + header(r, "dlq-error"));
         continue;
       }
       if (!Arrays.equals(original.value, r.value())

@@ -220,7 +220,7 @@ class FaultSuiteIT {
               },
               "fault-" + s.tag);
       fault.start();
-      send(producer, topics, w, phase2, SEND_SECONDS);
+      send(producer, topics, w, phase2, s.sendSeconds > 0 ? s.sendSeconds : SEND_SECONDS);
       sendTtlRepeats(producer, topics, w, jdbc);
       fault.join(TimeUnit.MINUTES.toMillis(15));
       if (fault.isAlive() || faultError.get() != null) {
@@ -235,6 +235,7 @@ class FaultSuiteIT {
       Procs.sleep(2_500); // the service logs its counts every second
       fleet.stopAll();
       long[] dups = fleet.duplicates();
+      log("  service lives:" + fleet.describeLives());
 
       Oracle.Verdict verdict = Oracle.check(w, jdbc, kafka.brokers(), topics, authz.roles());
       long inbound = endOffsets(admin, topics.auth()).values().stream().mapToLong(Long::longValue).sum();

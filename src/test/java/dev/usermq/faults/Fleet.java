@@ -48,8 +48,9 @@ final class Fleet {
     }
   }
 
-  synchronized void startB() throws Exception {
+  synchronized ServiceProcess startB() throws Exception {
     b = launch("b");
+    return b;
   }
 
   void stopB() throws Exception {
@@ -98,9 +99,20 @@ final class Fleet {
     return new long[] {redis, ledger};
   }
 
+  /** What each life did, e.g. {@code a-1 applied=.. dead-lettered=..}, for the suite's log. */
+  synchronized String describeLives() {
+    StringBuilder out = new StringBuilder();
+    for (ServiceProcess p : lives) {
+      long[] c = p.lastCounts();
+      out.append(String.format("%n    %s: applied=%d noop=%d rejected=%d dup(redis)=%d dup(ledger)=%d dead-lettered=%d",
+          p.name(), c[0], c[1], c[2], c[3], c[4], c[5]));
+    }
+    return out.toString();
+  }
+
   private ServiceProcess launch(String name) throws Exception {
-    Path log = logDir.resolve("service-" + name + "-" + (lives.size() + 1) + ".log");
-    ServiceProcess p = ServiceProcess.start(jar, env, log);
+    String life = name + "-" + (lives.size() + 1);
+    ServiceProcess p = ServiceProcess.start(life, jar, env, logDir.resolve("service-" + life + ".log"));
     lives.add(p);
     return p;
   }

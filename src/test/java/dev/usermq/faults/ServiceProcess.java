@@ -23,15 +23,17 @@ final class ServiceProcess {
               + " duplicate\\(ledger\\)=(\\d+) dead-lettered=(\\d+)");
   private static final String STARTED = "Started App in";
 
+  private final String name;
   private final Path log;
   private final Process process;
 
-  private ServiceProcess(Path log, Process process) {
+  private ServiceProcess(String name, Path log, Process process) {
+    this.name = name;
     this.log = log;
     this.process = process;
   }
 
-  static ServiceProcess start(Path jar, Map<String, String> env, Path log) throws IOException {
+  static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Procs.javaBin());
     command.add("-Xmx512m");
@@ -43,7 +45,11 @@ final class ServiceProcess {
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = builder.start();
     Procs.track(p);
-    return new ServiceProcess(log, p);
+    return new ServiceProcess(name, log, p);
+  }
+
+  String name() {
+    return name;
   }
 
   long pid() {
@@ -67,6 +73,21 @@ final class ServiceProcess {
       Procs.sleep(200);
     }
     throw new IllegalStateException("service did not start in " + seconds + " s, see " + log);
+  }
+
+  /** Waits until this life has processed at least one record; false if it did not in time. */
+  boolean awaitWork(int seconds) {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      if (java.util.Arrays.stream(lastCounts()).sum() > 0) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("service exited with " + process.exitValue() + ", see " + log);
+      }
+      Procs.sleep(200);
+    }
+    return false;
   }
 
   void kill9() throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.usermq.mq;
 import dev.usermq.repository.DependencyUnavailableException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a transient failure (a dependency down or slow) from any other. A transient failure is
@@ -36,6 +38,9 @@ public class FailureClassifier {
           // Kafka producer: broker unreachable, leader moving, request timed out
           org.apache.kafka.common.errors.RetriableException.class);
 
+  /** SQLSTATE class of connection exceptions (SQL standard): the connection broke or never was. */
+  private static final String CONNECTION_EXCEPTION = "08";
+
   /** True if the failure or any of its causes is transient. */
   public boolean isTransient(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -43,6 +48,20 @@ public class FailureClassifier {
         if (type.isInstance(t)) {
           return true;
         }
+      }
+      // e.g. the pool's "Connection is closed" (08003) when a rollback or commit finds the
+      // connection gone because the database went down in the middle of the transaction
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith(CONNECTION_EXCEPTION)) {
+        return true;
+      }
+      // a failed rollback hides the failure that caused it
+      if (t instanceof TransactionSystemException tse
+          && tse.getApplicationException() != null
+          && tse.getApplicationException() != failure
+          && isTransient(tse.getApplicationException())) {
+        return true;
       }
     }
     return false;

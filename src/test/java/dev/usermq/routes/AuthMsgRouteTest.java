@@ -335,6 +335,26 @@ class AuthMsgRouteTest extends RouteTestBase {
   }
 
   @Test
+  void transientFailureAfterAnUnexpectedOneIsHandedBackAndNeverDeadLettered() throws Exception {
+    // the database going down mid-transaction first fails one way, then the retries find it down:
+    // the last failure decides, and a dependency that is down never sends a record to the DLQ
+    doThrow(new AuthzCallException("authz hiccup", null))
+        .doThrow(new DependencyUnavailableException("authz down", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+    dlq.expectedMessageCount(0);
+
+    Exchange result = producer.send(IN, e -> fill(e, msg));
+
+    assertThat(result.getException()).isInstanceOf(DependencyUnavailableException.class);
+    dlq.assertIsSatisfied();
+    assertThat(db.ledgerRows(msg.getMessageId())).isZero();
+    assertThat(db.userOf("wechat", openId)).isEmpty();
+  }
+
+  @Test
   void unexpectedFailureIsRetriedThenDeadLetteredAndRolledBack() throws Exception {
     doThrow(new AuthzCallException("authz refused", null))
         .when(authz)

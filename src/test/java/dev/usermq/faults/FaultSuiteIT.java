@@ -1,0 +1,489 @@
+package dev.usermq.faults;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Fault-injection suite: the packaged service runs as its own OS process against a Kafka broker,
+ * Redis and MariaDB in their own processes and an authz server in this JVM, while a known workload
+ * flows and one fault happens per scenario. Once drained, {@link Oracle} checks the delivery
+ * guarantees (DESIGN §3) from MySQL and Kafka; a table of every scenario is printed and written to
+ * {@code target/fault-suite-report.txt}.
+ *
+ * <p>System properties: {@code faults.records} (records per scenario, default 2000),
+ * {@code faults.scenarios} (comma-separated names, default all), {@code faults.fault-seconds}
+ * (how long the database and authz faults last, default 30), {@code faults.kills} (default 5),
+ * {@code faults.seed}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FaultSuiteIT {
+
+  private static final int RECORDS = Integer.getInteger("faults.records", 2000);
+  private static final int FAULT_SECONDS = Integer.getInteger("faults.fault-seconds", 30);
+  private static final int KILLS = Integer.getInteger("faults.kills", 5);
+  private static final int SEND_SECONDS = Integer.getInteger("faults.send-seconds", 30);
+  private static final int DRAIN_TIMEOUT_SECONDS = Integer.getInteger("faults.drain-timeout", 600);
+  private static final long SEED = Long.getLong("faults.seed", 20_261_124L);
+  private static final int TTL_SECONDS = 15;
+  private static final Path ROOT = Path.of("target", "fault-suite");
+  private static final Path REPORT = Path.of("target", "fault-suite-report.txt");
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  /** The topics of one scenario. */
+  record Topics(String auth, String user, String order, String dlq) {}
+
+  /** What a fault needs. */
+  record Ctx(
+      Fleet fleet,
+      RedisNode redis,
+      MariaDbNode mariadb,
+      ControllableAuthz authz,
+      KafkaBroker kafka,
+      long seed,
+      int kills,
+      long faultMillis,
+      int rebalanceCycles,
+      long rebalanceMillis) {
+
+    void log(String what) {
+      FaultSuiteIT.log("  fault: " + what);
+    }
+  }
+
+  /** One line of the report. */
+  record Row(
+      Scenario scenario,
+      long recordsIn,
+      Oracle.Verdict verdict,
+      long dupRedis,
+      long dupLedger,
+      double drainSeconds,
+      String error) {
+
+    boolean pass() {
+      return error == null && verdict != null && verdict.failures.isEmpty();
+    }
+  }
+
+  private final List<Row> rows = new ArrayList<>();
+  private KafkaBroker kafka;
+  private RedisNode redis;
+  private MariaDbNode mariadb;
+  private ControllableAuthz authz;
+  private Path jar;
+
+  @BeforeAll
+  void startServers() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      jar =
+          files
+              .filter(p -> p.getFileName().toString().matches("user-mq-.*\\.jar"))
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("no target/user-mq-*.jar: run `mvn package` first"));
+    }
+    deleteRecursively(ROOT);
+    Files.createDirectories(ROOT);
+    log("fault suite: " + RECORDS + " records per scenario, service " + jar);
+    authz = new ControllableAuthz(1_500);
+    redis = new RedisNode();
+    redis.start();
+    mariadb = new MariaDbNode(ROOT.resolve("mariadb"));
+    mariadb.start();
+    kafka = new KafkaBroker(ROOT.resolve("kafka"));
+    kafka.start();
+  }
+
+  @AfterAll
+  void stopServers() throws Exception {
+    try {
+      report();
+    } finally {
+      for (AutoCloseable c : new AutoCloseable[] {kafka, mariadb, redis, authz}) {
+        if (c != null) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            log("could not stop " + c + ": " + e);
+          }
+        }
+      }
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> deliveryGuaranteesHoldUnderFaults() {
+    String only = System.getProperty("faults.scenarios", "");
+    Set<String> wanted = new HashSet<>();
+    for (String s : only.split(",")) {
+      if (!s.isBlank()) {
+        wanted.add(s.trim().toUpperCase().replace('-', '_'));
+      }
+    }
+    return Arrays.stream(Scenario.values())
+        .filter(s -> wanted.isEmpty() || wanted.contains(s.name()))
+        .map(
+            s ->
+                DynamicTest.dynamicTest(
+                    s.label,
+                    () -> {
+                      Row row = runScenario(s);
+                      rows.add(row);
+                      if (!row.pass()) {
+                        throw new AssertionError(
+                            s.label + " failed: "
+                                + (row.error != null ? row.error : String.join("\n  ", row.verdict.failures)));
+                      }
+                    }));
+  }
+
+  private Row runScenario(Scenario s) {
+    long started = System.nanoTime();
+    log("scenario " + s.label);
+    Path dir = ROOT.resolve(s.name().toLowerCase());
+    Topics topics = new Topics("fs." + s.tag + ".auth", "fs." + s.tag + ".user", "fs." + s.tag + ".order", "fs." + s.tag + ".dlq");
+    String database = "fs_" + s.tag;
+    String group = "fs-" + s.tag;
+    Workload w = new Workload(s.tag, RECORDS, SEED + s.ordinal());
+    Fleet fleet = null;
+    double drain = -1;
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers()));
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      Files.createDirectories(dir);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topics.auth(), Workload.PARTITIONS, (short) 1),
+                  new NewTopic(topics.user(), 1, (short) 1),
+                  new NewTopic(topics.order(), 1, (short) 1),
+                  new NewTopic(topics.dlq(), 1, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+      mariadb.createDatabase(database);
+      redis.flushAll();
+      authz.reset();
+      JdbcClient jdbc = mariadb.client(database);
+      fleet = new Fleet(jar, env(topics, database, group), dir);
+      fleet.startA().awaitStarted(180);
+
+      // phase 1: the base users, before any fault
+      send(producer, topics, w, w.phase1(), 0);
+      awaitDrain(admin, topics, group, jdbc, fleet, DRAIN_TIMEOUT_SECONDS);
+      List<Long> ids = baseUserIds(jdbc, s.tag, w.phase1Size());
+      List<Workload.Rec> phase2 = w.phase2(ids);
+      log("  phase 1 done: " + ids.size() + " users; phase 2: " + phase2.size() + " records");
+
+      // phase 2 with the fault
+      Ctx ctx =
+          new Ctx(fleet, redis, mariadb, authz, kafka, SEED + s.ordinal(), KILLS, FAULT_SECONDS * 1_000L, 3, 20_000);
+      AtomicReference<Throwable> faultError = new AtomicReference<>();
+      Thread fault =
+          new Thread(
+              () -> {
+                try {
+                  s.inject(ctx);
+                } catch (Throwable t) {
+                  faultError.set(t);
+                }
+              },
+              "fault-" + s.tag);
+      fault.start();
+      send(producer, topics, w, phase2, s.sendSeconds > 0 ? s.sendSeconds : SEND_SECONDS);
+      sendTtlRepeats(producer, topics, w, jdbc);
+      fault.join(TimeUnit.MINUTES.toMillis(15));
+      if (fault.isAlive() || faultError.get() != null) {
+        fault.interrupt();
+        throw new IllegalStateException("the fault did not complete: " + faultError.get(), faultError.get());
+      }
+      log("  fault over; records in: " + w.sent.size() + (fleet.kills() > 0 ? ", kills: " + fleet.kills() : ""));
+
+      long drainStart = System.nanoTime();
+      awaitDrain(admin, topics, group, jdbc, fleet, DRAIN_TIMEOUT_SECONDS);
+      drain = (System.nanoTime() - drainStart) / 1e9;
+      Procs.sleep(2_500); // the service logs its counts every second
+      fleet.stopAll();
+      long[] dups = fleet.duplicates();
+      log("  service lives:" + fleet.describeLives());
+
+      Oracle.Verdict verdict = Oracle.check(w, jdbc, kafka.brokers(), topics, authz.roles());
+      long inbound = endOffsets(admin, topics.auth()).values().stream().mapToLong(Long::longValue).sum();
+      if (inbound != w.sent.size()) {
+        verdict.fail("the inbound topic holds " + inbound + " records, the suite sent " + w.sent.size());
+      }
+      Row row = new Row(s, w.sent.size(), verdict, dups[0], dups[1], drain, null);
+      log(String.format("  %s in %.0f s: %s", row.pass() ? "PASS" : "FAIL", (System.nanoTime() - started) / 1e9,
+          row.pass() ? "" : String.join("\n    ", verdict.failures)));
+      return row;
+    } catch (Throwable e) {
+      log("  ERROR " + e);
+      return new Row(s, w.sent.size(), null, 0, 0, drain, String.valueOf(e));
+    } finally {
+      if (fleet != null) {
+        try {
+          fleet.stopAll();
+        } catch (Exception e) {
+          log("  could not stop the service: " + e);
+        }
+      }
+    }
+  }
+
+  private Map<String, String> env(Topics topics, String database, String group) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("KAFKA_BROKERS", kafka.brokers());
+    env.put("SPRING_DATASOURCE_URL", mariadb.jdbcUrl(database));
+    env.put("SPRING_DATASOURCE_USERNAME", "root");
+    env.put("SPRING_DATASOURCE_PASSWORD", "");
+    env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
+    env.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
+    env.put("AUTHZ_TARGET", authz.target());
+    env.put("AUTHZ_DEADLINE", "500ms");
+    env.put("TOPICS_AUTH", topics.auth());
+    env.put("TOPICS_USER", topics.user());
+    env.put("TOPICS_ORDER", topics.order());
+    env.put("TOPICS_DLQ", topics.dlq());
+    env.put("CONSUMER_GROUP_ID", group);
+    env.put("CONSUMER_CONCURRENCY", "4");
+    env.put("IDEMPOTENCY_TTL", TTL_SECONDS + "s");
+    env.put("RETRY_TRANSIENT_REDELIVERIES", "3");
+    env.put("RETRY_TRANSIENT_INITIAL_DELAY", "100");
+    env.put("RETRY_TRANSIENT_MAX_DELAY", "1000");
+    env.put("RETRY_UNEXPECTED_DELAY", "200");
+    env.put("OUTBOX_RELAY_INTERVAL", "2s");
+    env.put("OUTBOX_RELAY_MIN_AGE", "5s");
+    env.put("STATS_LOG_INTERVAL", "1s");
+    env.put("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "20");
+    return env;
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // the broker restart must not make the suite's own records fail or reorder
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** Produces the records, spread over {@code seconds}, and waits until the broker has them all. */
+  private void send(KafkaProducer<byte[], byte[]> producer, Topics topics, Workload w, List<Workload.Rec> recs, int seconds) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < recs.size(); i++) {
+      Workload.Rec rec = recs.get(i);
+      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.auth(), rec.partition, rec.key, rec.value);
+      record.headers().add("x-trace", rec.trace.getBytes(UTF_8));
+      w.sent.add(rec);
+      producer.send(
+          record,
+          (meta, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            } else {
+              rec.offset = meta.offset();
+            }
+          });
+      if (seconds > 0 && i % 50 == 0) {
+        long due = start + (long) (seconds * 1e9 * i / recs.size());
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Procs.sleep(wait / 1_000_000);
+        }
+      }
+    }
+    producer.flush();
+    if (failure.get() != null) {
+      throw new IllegalStateException("the suite could not produce its workload", failure.get());
+    }
+  }
+
+  /**
+   * Sends repeats of messages the ledger shows done longer ago than the idempotency TTL: Redis has
+   * forgotten them, so only the ledger can stop them.
+   */
+  private void sendTtlRepeats(KafkaProducer<byte[], byte[]> producer, Topics topics, Workload w, JdbcClient jdbc) {
+    Random rnd = new Random(SEED);
+    Set<String> done = new HashSet<>();
+    long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (done.size() < w.ttlRepeatQuota() && System.nanoTime() < end) {
+      List<String> ids;
+      try {
+        ids =
+            jdbc.sql(
+                    "SELECT message_id FROM auth_msg WHERE processed = 1"
+                        + " AND process_time < NOW(3) - INTERVAL ? SECOND ORDER BY RAND() LIMIT ?")
+                .params(TTL_SECONDS + 5, w.ttlRepeatQuota() * 2)
+                .query(String.class)
+                .list();
+      } catch (RuntimeException databaseDown) {
+        ids = List.of();
+      }
+      List<Workload.Rec> batch = new ArrayList<>();
+      for (String id : ids) {
+        if (done.size() + batch.size() < w.ttlRepeatQuota() && w.originals.containsKey(id) && done.add(id)) {
+          batch.add(w.ttlRepeat(id));
+        }
+      }
+      if (!batch.isEmpty()) {
+        send(producer, topics, w, batch, 0);
+      }
+      if (done.size() < w.ttlRepeatQuota()) {
+        Procs.sleep(1_000 + rnd.nextInt(1_000));
+      }
+    }
+    log("  " + done.size() + " repeats sent after the TTL");
+  }
+
+  private List<Long> baseUserIds(JdbcClient jdbc, String tag, int users) {
+    Map<String, Long> byOpenId = new HashMap<>();
+    jdbc.sql("SELECT open_id, user_id FROM user_third_auth WHERE platform = 'wechat' AND open_id LIKE ?")
+        .param("base-" + tag + "-%")
+        .query(rs -> {
+          byOpenId.put(rs.getString(1), rs.getLong(2));
+        });
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < users; i++) {
+      Long id = byOpenId.get("base-" + tag + "-" + i);
+      if (id == null) {
+        throw new IllegalStateException("phase 1 did not register base-" + tag + "-" + i);
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Waits until the group has committed every inbound record and no event waits in the outbox. */
+  private void awaitDrain(Admin admin, Topics topics, String group, JdbcClient jdbc, Fleet fleet, int seconds)
+      throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    String last = "";
+    while (System.nanoTime() < end) {
+      fleet.checkAlive();
+      long lag = -1;
+      long unsent = -1;
+      try {
+        lag = lag(admin, topics.auth(), group);
+        unsent = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").query(Long.class).single();
+      } catch (Exception notReachableNow) {
+        // a server is still coming back
+      }
+      if (lag == 0 && unsent == 0) {
+        return;
+      }
+      last = "lag " + lag + ", unsent events " + unsent;
+      Procs.sleep(1_000);
+    }
+    throw new IllegalStateException("not drained after " + seconds + " s: " + last);
+  }
+
+  private long lag(Admin admin, String topic, String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    long lag = 0;
+    for (Map.Entry<TopicPartition, Long> e : endOffsets(admin, topic).entrySet()) {
+      OffsetAndMetadata c = committed.get(e.getKey());
+      lag += e.getValue() - (c == null ? 0 : c.offset());
+    }
+    return lag;
+  }
+
+  private Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+    for (int p = 0; p < Workload.PARTITIONS; p++) {
+      specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(specs).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  private void report() throws IOException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    StringBuilder out = new StringBuilder();
+    String format = "| %-26s | %7s | %7s | %6s | %8s | %9s | %10s | %13s | %10s | %10s | %7s | %-6s |%n";
+    out.append(String.format("Fault suite: %d records per scenario (faults.records), seed %d%n%n", RECORDS, SEED));
+    out.append(String.format(format, "scenario", "in", "applied", "noop", "rejected", "dup redis", "dup ledger",
+        "dead-lettered", "events out", "dup events", "drain s", "result"));
+    out.append(String.format(format, "-".repeat(26), "-".repeat(7), "-".repeat(7), "-".repeat(6), "-".repeat(8),
+        "-".repeat(9), "-".repeat(10), "-".repeat(13), "-".repeat(10), "-".repeat(10), "-".repeat(7), "-".repeat(6)));
+    for (Row r : rows) {
+      Oracle.Verdict v = r.verdict;
+      String dead = v == null ? "-" : v.deadLettered + (v.deadLetterCopies > 0 ? " (+" + v.deadLetterCopies + ")" : "");
+      out.append(String.format(format, r.scenario.label, r.recordsIn, v == null ? "-" : v.applied,
+          v == null ? "-" : v.noop, v == null ? "-" : v.rejected, r.dupRedis, r.dupLedger, dead,
+          v == null ? "-" : v.eventsOut, v == null ? "-" : v.duplicateEvents,
+          r.drainSeconds < 0 ? "-" : String.format("%.1f", r.drainSeconds), r.pass() ? "PASS" : "FAIL"));
+    }
+    out.append(String.format("%napplied/noop/rejected: ledger outcomes (MySQL); dup redis/ledger: duplicates the"
+        + " service counted on its Redis fast path and at the ledger, over all its lives (a kill -9 loses up to"
+        + " 1 s of counts); dead-lettered: distinct poison records in the DLQ (+ extra copies); events out:"
+        + " distinct event ids on the output topics; dup events: extra copies, all with the same event-id;"
+        + " drain s: from the end of the fault and the workload to lag 0 with no unsent outbox event.%n"));
+    for (Row r : rows) {
+      if (!r.pass()) {
+        out.append(String.format("%n%s FAILED:%n", r.scenario.label));
+        if (r.error != null) {
+          out.append("  ").append(r.error).append('\n');
+        } else {
+          r.verdict.failures.forEach(f -> out.append("  ").append(f).append('\n'));
+        }
+      }
+    }
+    System.out.println();
+    System.out.print(out);
+    Files.writeString(REPORT, out.toString(), UTF_8);
+  }
+
+  static void log(String what) {
+    System.out.println(LocalTime.now().format(CLOCK) + " " + what);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

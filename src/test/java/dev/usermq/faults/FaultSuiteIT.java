@@ -285,6 +285,9 @@ class FaultSuiteIT {
     env.put("OUTBOX_RELAY_MIN_AGE", "5s");
     env.put("STATS_LOG_INTERVAL", "1s");
     env.put("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "20");
+    // two instances run side by side in the rebalance scenario: each takes a free HTTP port
+    env.put("SERVER_PORT", "0");
+    env.put("CONSUMER_PAUSE_CHECK_INTERVAL", "1s");
     return env;
   }
 

@@ -43,7 +43,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * guarantees (DESIGN §3) from MySQL and Kafka; a table of every scenario is printed and written to
  * {@code target/fault-suite-report.txt}.
  *
- * <p>System properties: {@code faults.records} (records per scenario, default 2000),
+ * <p>System properties: {@code faults.records} (records per scenario, default 20000),
  * {@code faults.scenarios} (comma-separated names, default all), {@code faults.fault-seconds}
  * (how long the database and authz faults last, default 30), {@code faults.kills} (default 5),
  * {@code faults.seed}.
@@ -51,7 +51,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
 
-  private static final int RECORDS = Integer.getInteger("faults.records", 2000);
+  private static final int RECORDS = Integer.getInteger("faults.records", 20_000);
   private static final int FAULT_SECONDS = Integer.getInteger("faults.fault-seconds", 30);
   private static final int KILLS = Integer.getInteger("faults.kills", 5);
   private static final int SEND_SECONDS = Integer.getInteger("faults.send-seconds", 30);

@@ -12,6 +12,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,6 +46,30 @@ class RouteFilesTest {
       assertThat(routes).extracting(RouteDefinition::getRouteId).doesNotContainNull();
       assertThat(routes)
           .allSatisfy(r -> assertThat(r.hasCustomIdAssigned()).as(r.getRouteId()).isTrue());
+    }
+  }
+
+  @Test
+  void theAuthConsumerCommitsOnlyFinishedRecordsAndNeverSkipsOne() throws Exception {
+    try (DefaultCamelContext camel = new DefaultCamelContext()) {
+      Resource resource = ResourceHelper.resolveMandatoryResource(camel, "file:routes/auth-msg.camel.yaml");
+      PluginHelper.getRoutesLoader(camel).loadRoutes(resource);
+
+      String uri =
+          camel.getCamelContextExtension()
+              .getContextPlugin(org.apache.camel.model.Model.class)
+              .getRouteDefinition("auth-msg-consumer")
+              .getInput()
+              .getEndpointUri();
+
+      // the client never commits on its timer; Camel commits records that are done, synchronously
+      assertThat(uri)
+          .contains("autoCommitEnable=false")
+          .contains("allowManualCommit=true")
+          .contains("kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory")
+          // a failed record, or a failed poll, resumes from the committed offsets: nothing skipped
+          .contains("breakOnFirstError=true")
+          .contains("pollOnError=RECONNECT");
     }
   }
 

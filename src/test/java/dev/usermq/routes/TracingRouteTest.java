@@ -28,6 +28,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
@@ -175,10 +176,12 @@ class TracingRouteTest {
 
   @Test
   void theTimerThatLogsTheCountsIsNotTraced() throws Exception {
+    NotifyBuilder ran =
+        new NotifyBuilder(camel).fromRoute("processing-stats-log").whenDone(1).create();
     camel.getRouteController().stopRoute("processing-stats-log");
     camel.getRouteController().startRoute("processing-stats-log");
     // its first run is a second after the start
-    Thread.sleep(1500);
+    assertThat(ran.matches(10, TimeUnit.SECONDS)).isTrue();
 
     assertThat(exportedSpans())
         .extracting(span -> span.getAttributes().asMap().toString())

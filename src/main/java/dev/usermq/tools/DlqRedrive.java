@@ -25,6 +25,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import dev.usermq.repository.migration.IdentifierCollation;
 import org.flywaydb.core.Flyway;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.dao.DuplicateKeyException;
@@ -90,7 +91,9 @@ public final class DlqRedrive {
             env.getRequiredProperty("spring.datasource.url"),
             env.getProperty("spring.datasource.username", ""),
             env.getProperty("spring.datasource.password", ""));
-    Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    IdentifierCollation.apply(Flyway.configure().dataSource(db).locations("classpath:db/migration"))
+        .load()
+        .migrate();
     JdbcTemplate jdbc = new JdbcTemplate(db);
     TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
 

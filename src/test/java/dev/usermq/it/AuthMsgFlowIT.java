@@ -147,6 +147,43 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
   }
 
   @Test
+  void messageIdsThatDifferOnlyInCaseAreTwoMessages() {
+    String stem = "m-" + java.util.UUID.randomUUID();
+    AuthMsg first = Msgs.register("wechat", Msgs.openId()).toBuilder().setMessageId(stem + "-aB").build();
+    AuthMsg second = Msgs.register("wechat", Msgs.openId()).toBuilder().setMessageId(stem + "-Ab").build();
+    produce(first);
+    await().atMost(WAIT).until(() -> db.userOf("wechat", first.getOpenId()).isPresent());
+    produce(second);
+
+    await().atMost(WAIT).until(() -> db.userOf("wechat", second.getOpenId()).isPresent());
+    assertThat(ledgerMessageIdsStartingWith(stem))
+        .containsExactlyInAnyOrder(first.getMessageId(), second.getMessageId());
+    assertThat(db.userOf("wechat", first.getOpenId())).isNotEqualTo(db.userOf("wechat", second.getOpenId()));
+  }
+
+  @Test
+  void openIdsThatDifferOnlyInCaseAreTwoAccounts() {
+    String stem = "o-" + java.util.UUID.randomUUID();
+    AuthMsg lower = Msgs.register("apple", stem + "-abc");
+    AuthMsg mixed = Msgs.register("apple", stem + "-aBC");
+    produce(lower);
+    long lowerUser =
+        await().atMost(WAIT).until(() -> db.userOf("apple", lower.getOpenId()), java.util.Optional::isPresent).get();
+    produce(mixed);
+
+    await().atMost(WAIT).until(() -> db.outcome(mixed.getMessageId()).isPresent());
+    assertThat(db.outcome(mixed.getMessageId())).contains("APPLIED");
+    assertThat(
+            jdbc.sql("SELECT open_id, user_id FROM user_third_auth WHERE platform = 'apple' AND open_id LIKE ?")
+                .param(stem + "%")
+                .query((rs, n) -> rs.getString(1) + "=" + rs.getLong(2))
+                .list())
+        .hasSize(2)
+        .contains(lower.getOpenId() + "=" + lowerUser)
+        .noneMatch(row -> row.equals(mixed.getOpenId() + "=" + lowerUser));
+  }
+
+  @Test
   void duplicateInsideTheTtlIsSkippedByRedisWithoutAStatementOnMysql() {
     AuthMsg register = Msgs.register("wechat", Msgs.openId());
     produce(register);
@@ -315,6 +352,14 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     await().atMost(WAIT).until(() -> db.outcome(msg.getMessageId()).isPresent());
     assertThat(db.outcome(msg.getMessageId())).contains(outcome);
     return db;
+  }
+
+  /** The message ids of the ledger with this prefix, as stored. */
+  private List<String> ledgerMessageIdsStartingWith(String prefix) {
+    return jdbc.sql("SELECT message_id FROM auth_msg WHERE message_id LIKE ?")
+        .param(prefix + "%")
+        .query(String.class)
+        .list();
   }
 
   private double counter(String result) {

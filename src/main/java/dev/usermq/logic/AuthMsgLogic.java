@@ -4,21 +4,23 @@ import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import dev.usermq.repository.Repository;
 import dev.usermq.repository.model.AuthMsgRow;
+import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.model.OutboxRow;
 import dev.usermq.repository.model.UserRow;
 import dev.usermq.repository.model.UserThirdAuthRow;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Applies one validated auth message. The ledger row, the business rows and the outbound events
- * (in the outbox) commit or roll back together, so a message is applied at most once and an event
- * exists only for committed work.
+ * Applies one validated auth message. The ledger row, the business rows, the outbound events (in
+ * the outbox) and the authz commands commit or roll back together, so a message is applied at
+ * most once and an event or an authz write exists only for committed work.
  *
- * <p>Authz calls happen inside the transaction, before the commit: they are idempotent, so when a
- * later step fails and the message is retried they are simply repeated.
+ * <p>No remote call runs inside the transaction: authz writes are only written down here and
+ * delivered after the commit, and BIND's permission check is asked before the transaction starts,
+ * so no row lock waits on the authz service.
  */
 @Service
 public class AuthMsgLogic {
@@ -29,40 +31,62 @@ public class AuthMsgLogic {
   private static final String KIND_PREFIX = "AUTH_MSG_KIND_";
 
   private final Repository repo;
+  private final TransactionOperations tx;
 
-  public AuthMsgLogic(Repository repo) {
+  public AuthMsgLogic(Repository repo, TransactionOperations tx) {
     this.repo = repo;
+    this.tx = tx;
   }
 
   /** Applies the message, or reports it as a duplicate if the ledger already has it. */
-  @Transactional
   public AuthMsgResult handle(AuthMsg msg) {
     String messageId = msg.getMessageId();
-    String kind = kindName(msg.getKind());
     Optional<AuthMsgRow> done = repo.authMsgModel().findByMessageId(messageId);
     if (done.isPresent()) {
-      List<OutboxRow> unsent =
-          repo.outboxModel().findBySourceMessageIdAndSentAtIsNullOrderById(messageId);
-      return new AuthMsgResult(messageId, kind, Outcome.DUPLICATE, done.get().userId(), unsent);
+      return duplicate(msg, done.get());
     }
-    repo.authMsgModel().claim(messageId, kind, msg.getUserId());
-    Decision decision =
-        switch (msg.getKind()) {
-          case AUTH_MSG_KIND_REGISTER -> register(msg);
-          case AUTH_MSG_KIND_BIND -> bind(msg);
-          case AUTH_MSG_KIND_UNBIND -> unbind(msg);
-          case AUTH_MSG_KIND_DEACTIVATE -> deactivate(msg);
-          default -> throw new IllegalArgumentException("not a valid kind: " + msg.getKind());
-        };
-    repo.authMsgModel().markAsProcessed(messageId, decision.outcome().name(), decision.userId());
-    return new AuthMsgResult(
-        messageId, kind, decision.outcome(), decision.userId(), decision.events());
+    Permission permission =
+        msg.getKind() == AuthMsgKind.AUTH_MSG_KIND_BIND ? askBindPermission(msg) : Permission.NONE;
+    return tx.execute(status -> apply(msg, permission));
   }
 
   /** The ledger's name of a kind: the enum name without its prefix, e.g. {@code REGISTER}. */
   public static String kindName(AuthMsgKind kind) {
     String name = kind.name();
     return name.startsWith(KIND_PREFIX) ? name.substring(KIND_PREFIX.length()) : name;
+  }
+
+  /** What an earlier attempt committed but did not get out is delivered again. */
+  private AuthMsgResult duplicate(AuthMsg msg, AuthMsgRow done) {
+    String messageId = msg.getMessageId();
+    return new AuthMsgResult(
+        messageId,
+        kindName(msg.getKind()),
+        Outcome.DUPLICATE,
+        done.userId(),
+        repo.outboxModel().findBySourceMessageIdAndSentAtIsNullOrderById(messageId),
+        repo.authzCommandModel().findBySourceMessageIdAndDoneAtIsNullOrderById(messageId));
+  }
+
+  private AuthMsgResult apply(AuthMsg msg, Permission permission) {
+    String messageId = msg.getMessageId();
+    repo.authMsgModel().claim(messageId, kindName(msg.getKind()), msg.getUserId());
+    Decision decision =
+        switch (msg.getKind()) {
+          case AUTH_MSG_KIND_REGISTER -> register(msg);
+          case AUTH_MSG_KIND_BIND -> bind(msg, permission);
+          case AUTH_MSG_KIND_UNBIND -> unbind(msg);
+          case AUTH_MSG_KIND_DEACTIVATE -> deactivate(msg);
+          default -> throw new IllegalArgumentException("not a valid kind: " + msg.getKind());
+        };
+    repo.authMsgModel().markAsProcessed(messageId, decision.outcome().name(), decision.userId());
+    return new AuthMsgResult(
+        messageId,
+        kindName(msg.getKind()),
+        decision.outcome(),
+        decision.userId(),
+        decision.events(),
+        decision.authzCommands());
   }
 
   private Decision register(AuthMsg msg) {
@@ -77,18 +101,38 @@ public class AuthMsgLogic {
         .save(
             UserThirdAuthRow.newBinding(
                 userId, msg.getPlatform(), msg.getOpenId(), msg.getUnionId()));
-    repo.authzSrv().grantRole(userId, MEMBER_ROLE);
+    AuthzCommandRow grant =
+        repo.authzCommandModel()
+            .save(AuthzCommandRow.grantRole(msg.getMessageId(), userId, MEMBER_ROLE));
     OutboxRow count = repo.userEvent().sendCount(msg.getMessageId(), userId);
-    return new Decision(Outcome.APPLIED, userId, List.of(count));
+    return new Decision(Outcome.APPLIED, userId, List.of(count), List.of(grant));
   }
 
-  private Decision bind(AuthMsg msg) {
+  /**
+   * Asks authz before the transaction, for an active user only; the transaction decides again
+   * under the user's row lock, and asks itself in the rare case the user appeared in between.
+   */
+  private Permission askBindPermission(AuthMsg msg) {
+    Optional<UserRow> user = repo.userModel().findById(msg.getUserId());
+    if (user.isEmpty() || !user.get().isActive()) {
+      return Permission.NONE;
+    }
+    return repo.authzSrv().checkPermission(msg.getUserId(), BIND_PERMISSION)
+        ? Permission.GRANTED
+        : Permission.DENIED;
+  }
+
+  private Decision bind(AuthMsg msg, Permission permission) {
     long userId = msg.getUserId();
     Optional<UserRow> user = repo.userModel().lockById(userId);
     if (user.isEmpty() || !user.get().isActive()) {
       return Decision.of(Outcome.REJECTED, userId);
     }
-    if (!repo.authzSrv().checkPermission(userId, BIND_PERMISSION)) {
+    boolean permitted =
+        permission == Permission.NONE
+            ? repo.authzSrv().checkPermission(userId, BIND_PERMISSION)
+            : permission == Permission.GRANTED;
+    if (!permitted) {
       return Decision.of(Outcome.REJECTED, userId);
     }
     Optional<UserThirdAuthRow> bound =
@@ -120,16 +164,25 @@ public class AuthMsgLogic {
       return Decision.of(Outcome.NOOP, userId);
     }
     repo.userModel().updateStatus(userId, UserRow.DEACTIVATED);
-    repo.authzSrv().revokeRoles(userId);
+    AuthzCommandRow revoke =
+        repo.authzCommandModel().save(AuthzCommandRow.revokeRoles(msg.getMessageId(), userId));
     OutboxRow cancel =
         repo.orderEvent().sendCancelUserOrders(msg.getMessageId(), userId, DEACTIVATED_REASON);
     OutboxRow count = repo.userEvent().sendCount(msg.getMessageId(), userId);
-    return new Decision(Outcome.APPLIED, userId, List.of(cancel, count));
+    return new Decision(Outcome.APPLIED, userId, List.of(cancel, count), List.of(revoke));
   }
 
-  private record Decision(Outcome outcome, long userId, List<OutboxRow> events) {
+  /** BIND's permission as asked before the transaction; NONE when it was not asked. */
+  private enum Permission {
+    NONE,
+    GRANTED,
+    DENIED
+  }
+
+  private record Decision(
+      Outcome outcome, long userId, List<OutboxRow> events, List<AuthzCommandRow> authzCommands) {
     static Decision of(Outcome outcome, long userId) {
-      return new Decision(outcome, userId, List.of());
+      return new Decision(outcome, userId, List.of(), List.of());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.usermq.repository;
 import dev.usermq.repository.event.OrderEvent;
 import dev.usermq.repository.event.UserEvent;
 import dev.usermq.repository.model.AuthMsgModel;
+import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.OutboxModel;
 import dev.usermq.repository.model.UserModel;
 import dev.usermq.repository.model.UserThirdAuthModel;
@@ -18,6 +19,7 @@ public record Repository(
     UserThirdAuthModel userThirdAuthModel,
     AuthMsgModel authMsgModel,
     OutboxModel outboxModel,
+    AuthzCommandModel authzCommandModel,
     UserEvent userEvent,
     OrderEvent orderEvent,
     AuthzSrv authzSrv) {}

@@ -9,6 +9,7 @@ import dev.usermq.repository.event.OutboxOrderEvent;
 import dev.usermq.repository.event.OutboxUserEvent;
 import dev.usermq.repository.event.UserEvent;
 import dev.usermq.repository.model.AuthMsgModel;
+import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.OutboxModel;
 import dev.usermq.repository.model.UserModel;
 import dev.usermq.repository.model.UserThirdAuthModel;
@@ -73,6 +74,7 @@ public class RepositoryConfiguration {
       UserThirdAuthModel userThirdAuthModel,
       AuthMsgModel authMsgModel,
       OutboxModel outboxModel,
+      AuthzCommandModel authzCommandModel,
       UserEvent userEvent,
       OrderEvent orderEvent,
       AuthzSrv authzSrv) {
@@ -81,6 +83,7 @@ public class RepositoryConfiguration {
         userThirdAuthModel,
         authMsgModel,
         outboxModel,
+        authzCommandModel,
         userEvent,
         orderEvent,
         authzSrv);

@@ -326,24 +326,34 @@ class AuthMsgRouteTest extends RouteTestBase {
 
     Exchange result = producer.send(IN, e -> fill(e, msg));
 
-    assertThat(result.getException()).isInstanceOf(DependencyUnavailableException.class);
+    assertThat(causes(result.getException())).hasAtLeastOneElementOfType(DependencyUnavailableException.class);
     dlq.assertIsSatisfied();
     pause.assertIsSatisfied();
-    assertThat(db.ledgerRows(msg.getMessageId())).isZero();
-    assertThat(db.userOf("wechat", openId)).isEmpty();
+    // the work is committed; its grant waits for authz, and the record is not remembered as done
+    assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    assertThat(pendingAuthzCommands(userId)).containsExactly("GRANT_ROLE");
     assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isFalse();
+
+    // the consumer reads the record again once authz is back: the ledger knows it, the grant goes
+    doNothing().when(authz).grantRole(anyLong(), eq("member"));
+    send(msg);
+    verify(authz, org.mockito.Mockito.atLeastOnce()).grantRole(userId, "member");
+    assertThat(pendingAuthzCommands(userId)).isEmpty();
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
   }
 
   @Test
   void transientFailureAfterAnUnexpectedOneIsHandedBackAndNeverDeadLettered() throws Exception {
-    // the database going down mid-transaction first fails one way, then the retries find it down:
-    // the last failure decides, and a dependency that is down never sends a record to the DLQ
+    // a dependency going down first fails one way, then the retries find it down: the last
+    // failure decides, and a dependency that is down never sends a record to the DLQ
+    long userId = registered("wechat", Msgs.openId());
     doThrow(new AuthzCallException("authz hiccup", null))
         .doThrow(new DependencyUnavailableException("authz down", null))
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, "user.third_auth.bind");
     String openId = Msgs.openId();
-    AuthMsg msg = Msgs.register("wechat", openId);
+    AuthMsg msg = Msgs.bind(userId, "apple", openId);
     dlq.expectedMessageCount(0);
 
     Exchange result = producer.send(IN, e -> fill(e, msg));
@@ -351,16 +361,18 @@ class AuthMsgRouteTest extends RouteTestBase {
     assertThat(result.getException()).isInstanceOf(DependencyUnavailableException.class);
     dlq.assertIsSatisfied();
     assertThat(db.ledgerRows(msg.getMessageId())).isZero();
-    assertThat(db.userOf("wechat", openId)).isEmpty();
+    assertThat(db.userOf("apple", openId)).isEmpty();
   }
 
   @Test
   void unexpectedFailureIsRetriedThenDeadLetteredAndRolledBack() throws Exception {
+    long userId = registered("wechat", Msgs.openId());
+    MockEndpoint.resetMocks(camel);
     doThrow(new AuthzCallException("authz refused", null))
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, "user.third_auth.bind");
     String openId = Msgs.openId();
-    AuthMsg msg = Msgs.register("wechat", openId);
+    AuthMsg msg = Msgs.bind(userId, "apple", openId);
     dlq.expectedMessageCount(1);
     dlq.expectedHeaderReceived("dlq-reason", "RETRIES_EXHAUSTED");
 
@@ -370,9 +382,76 @@ class AuthMsgRouteTest extends RouteTestBase {
     assertThat(dlq.getReceivedExchanges().get(0).getMessage().getBody(byte[].class))
         .isEqualTo(msg.toByteArray());
     assertThat(db.ledgerRows(msg.getMessageId())).isZero();
-    assertThat(db.userOf("wechat", openId)).isEmpty();
+    assertThat(db.userOf("apple", openId)).isEmpty();
     // not remembered as processed: a redriven copy must be processed, not skipped
     assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isFalse();
+  }
+
+  @Test
+  void authzWritesFollowTheCommitOfTheirWork() {
+    // authz is asked only about committed rows: seen from another connection while it is called
+    java.util.List<String> seenByAuthz = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.mockito.Mockito.doAnswer(
+            call -> seenByAuthz.add("grant:" + committedStatus(call.getArgument(0))))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    org.mockito.Mockito.doAnswer(
+            call -> seenByAuthz.add("revoke:" + committedStatus(call.getArgument(0))))
+        .when(authz)
+        .revokeRoles(anyLong());
+    String openId = Msgs.openId();
+
+    send(Msgs.register("wechat", openId));
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    send(Msgs.deactivate(userId));
+
+    assertThat(seenByAuthz).containsExactly("grant:1", "revoke:2");
+  }
+
+  @Test
+  void aGrantAppliedButAnsweredAfterTheDeadlineLeavesNoOrphanAndIsDeliveredAgain() {
+    // authz applies the grant, but its answer comes after the deadline, once
+    java.util.Set<Long> granted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean(true);
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              granted.add(call.getArgument(0));
+              if (late.getAndSet(false)) {
+                throw new DependencyUnavailableException("authz GrantRole: DEADLINE_EXCEEDED", null);
+              }
+              return null;
+            })
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+
+    send(msg);
+
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    assertThat(granted).as("every granted user exists in MySQL").containsExactly(userId);
+    assertThat(pendingAuthzCommands(userId)).isEmpty();
+    assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+  }
+
+  @Autowired dev.usermq.logic.AuthMsgLogic logic;
+
+  @Test
+  void aCrashBetweenTheCommitAndTheGrantIsMadeGoodWhenTheRecordIsReadAgain() {
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+    // the transaction commits, then the process dies before delivering anything
+    logic.handle(msg);
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    verify(authz, never()).grantRole(anyLong(), anyString());
+    assertThat(pendingAuthzCommands(userId)).containsExactly("GRANT_ROLE");
+
+    // the record was not committed: the restarted consumer reads it again
+    send(msg);
+
+    verify(authz).grantRole(userId, "member");
+    assertThat(pendingAuthzCommands(userId)).isEmpty();
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
   }
 
   @Test
@@ -446,15 +525,47 @@ class AuthMsgRouteTest extends RouteTestBase {
 
   @Test
   void unexpectedRetriesAreCounted() {
+    long userId = registered("wechat", Msgs.openId());
     doThrow(new AuthzCallException("authz refused", null))
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, "user.third_auth.bind");
     double retries = counter("usermq.auth.retries", "kind", "unexpected");
 
-    send(Msgs.register("wechat", Msgs.openId()));
+    send(Msgs.bind(userId, "apple", Msgs.openId()));
 
     // retry.unexpected.redeliveries defaults to 3
     assertThat(counter("usermq.auth.retries", "kind", "unexpected")).isEqualTo(retries + 3);
+  }
+
+  private static java.util.List<Throwable> causes(Throwable failure) {
+    java.util.List<Throwable> chain = new java.util.ArrayList<>();
+    for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
+    }
+    return chain;
+  }
+
+  private java.util.List<String> pendingAuthzCommands(long userId) {
+    return jdbc.sql("SELECT command FROM authz_command WHERE user_id = ? AND done_at IS NULL ORDER BY id")
+        .param(userId)
+        .query(String.class)
+        .list();
+  }
+
+  @Autowired javax.sql.DataSource dataSource;
+
+  /**
+   * The user's status as committed, 0 if not: read on a connection of its own, outside any
+   * transaction the calling thread may be in.
+   */
+  private int committedStatus(long userId) throws java.sql.SQLException {
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement q = c.prepareStatement("SELECT status FROM `user` WHERE id = ?")) {
+      q.setLong(1, userId);
+      try (java.sql.ResultSet rs = q.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
   }
 
   private double counter(String name, String tag, String value) {

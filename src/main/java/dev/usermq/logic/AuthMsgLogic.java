@@ -50,6 +50,20 @@ public class AuthMsgLogic {
     return tx.execute(status -> apply(msg, permission));
   }
 
+  /**
+   * After the commit, a user the message wrote (or, for a message read again, may have written)
+   * gets a tombstone of its committed version in the cache once more: the one written before the
+   * commit is gone if Redis lost its data in between. A failure fails the record, which is retried.
+   */
+  public void refreshCache(AuthMsgResult result) {
+    boolean wroteUser =
+        result.outcome() == Outcome.APPLIED && !"REGISTER".equals(result.kind())
+            || result.outcome() == Outcome.DUPLICATE;
+    if (wroteUser && result.userId() > 0) {
+      repo.userCache().invalidateCommitted(result.userId());
+    }
+  }
+
   /** The ledger's name of a kind: the enum name without its prefix, e.g. {@code REGISTER}. */
   public static String kindName(AuthMsgKind kind) {
     String name = kind.name();
@@ -113,7 +127,7 @@ public class AuthMsgLogic {
    * under the user's row lock, and asks itself in the rare case the user appeared in between.
    */
   private Permission askBindPermission(AuthMsg msg) {
-    Optional<UserRow> user = repo.userModel().findById(msg.getUserId());
+    Optional<UserRow> user = repo.userCache().findById(msg.getUserId());
     if (user.isEmpty() || !user.get().isActive()) {
       return Permission.NONE;
     }
@@ -144,6 +158,7 @@ public class AuthMsgLogic {
         .save(
             UserThirdAuthRow.newBinding(
                 userId, msg.getPlatform(), msg.getOpenId(), msg.getUnionId()));
+    newCacheVersion(user.get());
     return Decision.of(Outcome.APPLIED, userId);
   }
 
@@ -151,7 +166,11 @@ public class AuthMsgLogic {
     long userId = msg.getUserId();
     boolean deleted =
         repo.userThirdAuthModel().deleteBinding(userId, msg.getPlatform(), msg.getOpenId());
-    return Decision.of(deleted ? Outcome.APPLIED : Outcome.NOOP, userId);
+    if (!deleted) {
+      return Decision.of(Outcome.NOOP, userId);
+    }
+    repo.userModel().lockById(userId).ifPresent(this::newCacheVersion);
+    return Decision.of(Outcome.APPLIED, userId);
   }
 
   private Decision deactivate(AuthMsg msg) {
@@ -163,13 +182,25 @@ public class AuthMsgLogic {
     if (!user.get().isActive()) {
       return Decision.of(Outcome.NOOP, userId);
     }
-    repo.userModel().updateStatus(userId, UserRow.DEACTIVATED);
+    long version = user.get().nextCacheVersion();
+    repo.userModel().updateStatus(userId, UserRow.DEACTIVATED, version);
+    repo.userCache().invalidate(userId, version);
     AuthzCommandRow revoke =
         repo.authzCommandModel().save(AuthzCommandRow.revokeRoles(msg.getMessageId(), userId));
     OutboxRow cancel =
         repo.orderEvent().sendCancelUserOrders(msg.getMessageId(), userId, DEACTIVATED_REASON);
     OutboxRow count = repo.userEvent().sendCount(msg.getMessageId(), userId);
     return new Decision(Outcome.APPLIED, userId, List.of(cancel, count), List.of(revoke));
+  }
+
+  /**
+   * A write of the user's bindings: a new cache version, and its tombstone in the cache before the
+   * commit, so that no read racing this transaction can cache the user as it was.
+   */
+  private void newCacheVersion(UserRow lockedUser) {
+    long version = lockedUser.nextCacheVersion();
+    repo.userModel().updateCacheVersion(lockedUser.id(), version);
+    repo.userCache().invalidate(lockedUser.id(), version);
   }
 
   /** BIND's permission as asked before the transaction; NONE when it was not asked. */

@@ -8,6 +8,7 @@ import dev.usermq.repository.model.OutboxModel;
 import dev.usermq.repository.model.UserModel;
 import dev.usermq.repository.model.UserThirdAuthModel;
 import dev.usermq.repository.rpc.AuthzSrv;
+import dev.usermq.repository.xredis.UserCache;
 
 /**
  * Every dependency of the logic layer, built once by {@link RepositoryConfiguration} and shared by
@@ -22,4 +23,5 @@ public record Repository(
     AuthzCommandModel authzCommandModel,
     UserEvent userEvent,
     OrderEvent orderEvent,
-    AuthzSrv authzSrv) {}
+    AuthzSrv authzSrv,
+    UserCache userCache) {}

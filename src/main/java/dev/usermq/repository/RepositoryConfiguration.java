@@ -15,6 +15,7 @@ import dev.usermq.repository.model.UserModel;
 import dev.usermq.repository.model.UserThirdAuthModel;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.repository.rpc.GrpcAuthzSrv;
+import dev.usermq.repository.xredis.UserCache;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
@@ -77,7 +78,8 @@ public class RepositoryConfiguration {
       AuthzCommandModel authzCommandModel,
       UserEvent userEvent,
       OrderEvent orderEvent,
-      AuthzSrv authzSrv) {
+      AuthzSrv authzSrv,
+      UserCache userCache) {
     return new Repository(
         userModel,
         userThirdAuthModel,
@@ -86,6 +88,7 @@ public class RepositoryConfiguration {
         authzCommandModel,
         userEvent,
         orderEvent,
-        authzSrv);
+        authzSrv,
+        userCache);
   }
 }

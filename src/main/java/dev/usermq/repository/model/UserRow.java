@@ -5,13 +5,18 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.ReadOnlyProperty;
 import org.springframework.data.relational.core.mapping.Table;
 
-/** A row of {@code user}. Timestamps are kept by the database. */
+/**
+ * A row of {@code user}. Timestamps are kept by the database.
+ *
+ * @param cacheVersion set anew by every write of the user or its bindings; orders cache entries
+ */
 @Table("user")
 public record UserRow(
     @Id Long id,
     String nickname,
     String avatarUrl,
     int status,
+    long cacheVersion,
     @ReadOnlyProperty LocalDateTime createdAt,
     @ReadOnlyProperty LocalDateTime updatedAt) {
 
@@ -23,10 +28,15 @@ public record UserRow(
 
   /** A user to insert. */
   public static UserRow newActive(String nickname, String avatarUrl) {
-    return new UserRow(null, nickname, avatarUrl, ACTIVE, null, null);
+    return new UserRow(null, nickname, avatarUrl, ACTIVE, 0, null, null);
   }
 
   public boolean isActive() {
     return status == ACTIVE;
+  }
+
+  /** The cache version the next write of this user sets. */
+  public long nextCacheVersion() {
+    return cacheVersion + 1;
   }
 }

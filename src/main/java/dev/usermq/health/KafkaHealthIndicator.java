@@ -70,14 +70,17 @@ public class KafkaHealthIndicator implements HealthIndicator {
 
   /**
    * The admin client's settings: the brokers, security (SASL, TLS) and additional properties of the
-   * Kafka component, without the consumer settings an admin client has no use for.
+   * Kafka component, without the consumer settings and metric reporters an admin client has no use
+   * for.
    */
   Properties adminProperties() {
     KafkaConfiguration kafka = camel.getComponent("kafka", KafkaComponent.class).getConfiguration();
     Properties component = kafka.createConsumerProperties();
     Properties admin = new Properties();
     for (String name : AdminClientConfig.configNames()) {
-      if (component.get(name) != null) {
+      // the consumers' reporters (the lag meter) have nothing to report of an admin client
+      if (component.get(name) != null
+          && !name.equals(AdminClientConfig.METRIC_REPORTER_CLASSES_CONFIG)) {
         admin.put(name, component.get(name));
       }
     }

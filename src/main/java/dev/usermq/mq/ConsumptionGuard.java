@@ -147,7 +147,8 @@ public class ConsumptionGuard implements DisposableBean {
   /** The check interval at first, or where the last pause left off when it resumed just now. */
   private Duration firstInterval(String routeId) {
     LastResume last = lastResumes.get(routeId);
-    if (last != null && Duration.between(last.at(), clock.instant()).compareTo(maxCheckInterval) < 0) {
+    if (last != null
+        && Duration.between(last.at(), clock.instant()).compareTo(maxCheckInterval) < 0) {
       return next(last.interval());
     }
     return checkInterval;

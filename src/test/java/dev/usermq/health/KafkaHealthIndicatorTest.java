@@ -62,7 +62,12 @@ class KafkaHealthIndicatorTest {
     kafka.getConfiguration().setSaslMechanism("SCRAM-SHA-512");
     kafka.getConfiguration().setSaslJaasConfig("ScramLoginModule required;");
     kafka.getConfiguration().setSslTruststoreLocation("/etc/user-mq/kafka-tls/truststore.p12");
-    kafka.getConfiguration().setAdditionalProperties(Map.of("client.dns.lookup", "use_all_dns_ips"));
+    kafka
+        .getConfiguration()
+        .setAdditionalProperties(
+            Map.of(
+                "client.dns.lookup", "use_all_dns_ips",
+                "metric.reporters", "dev.usermq.mq.ConsumerLagReporter"));
 
     Properties admin = new KafkaHealthIndicator(camel).adminProperties();
 
@@ -73,7 +78,8 @@ class KafkaHealthIndicatorTest {
         .containsEntry("sasl.jaas.config", "ScramLoginModule required;")
         .containsEntry("ssl.truststore.location", "/etc/user-mq/kafka-tls/truststore.p12")
         .containsEntry("client.dns.lookup", "use_all_dns_ips")
-        // consumer settings an admin client does not know are left out
+        // consumer settings and reporters an admin client has no use for are left out
+        .doesNotContainKey("metric.reporters")
         .doesNotContainKey("value.deserializer")
         .doesNotContainKey("max.poll.records");
   }

@@ -39,6 +39,32 @@ final class MariaDbNode implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP of the server process: it keeps its sockets open and answers nothing, as a host that
+   * hangs or a stalled disk would. Returns the pid, for {@link #thaw(long)}.
+   */
+  long freeze() throws Exception {
+    long pid = pid();
+    Procs.signal(pid, "STOP");
+    return pid;
+  }
+
+  /** SIGCONT: the frozen server goes on where it stopped. */
+  void thaw(long pid) throws Exception {
+    Procs.signal(pid, "CONT");
+  }
+
+  /** The pid of the server process, from its pid file. */
+  long pid() throws Exception {
+    String pidFile =
+        client("mysql").sql("SELECT @@pid_file").query(String.class).single();
+    Path path = Path.of(pidFile);
+    if (!path.isAbsolute()) {
+      path = Path.of(client("mysql").sql("SELECT @@datadir").query(String.class).single()).resolve(path);
+    }
+    return Long.parseLong(Files.readString(path).trim());
+  }
+
   void createDatabase(String name) throws Exception {
     db.createDB(name);
   }

@@ -336,11 +336,12 @@ final class Oracle {
     activeWithout.removeAll(notGranted);
     inactiveWith.removeAll(notRevoked);
     if (!activeWithout.isEmpty()) {
-      v.fail("authz: " + activeWithout.size() + " active users in MySQL do not hold " + ControllableAuthz.MEMBER
-          + " (revoked without a committed deactivation?): " + clip(activeWithout));
+      v.fail("G6 revoked without a committed deactivation: " + activeWithout.size() + " users active in MySQL"
+          + " do not hold " + ControllableAuthz.MEMBER + " in authz: " + clip(activeWithout));
     }
     if (!inactiveWith.isEmpty()) {
-      v.fail("authz: " + inactiveWith.size() + " deactivated users in MySQL still hold a role: " + clip(inactiveWith));
+      v.fail("G6 not revoked: " + inactiveWith.size() + " users deactivated in MySQL still hold a role in authz: "
+          + clip(inactiveWith));
     }
   }
 

@@ -44,15 +44,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code target/fault-suite-report.txt}.
  *
  * <p>System properties: {@code faults.records} (records per scenario, default 20000),
- * {@code faults.scenarios} (comma-separated names, default all), {@code faults.fault-seconds}
- * (how long the database and authz faults last, default 30), {@code faults.kills} (default 5),
- * {@code faults.seed}.
+ * {@code faults.scenarios} (comma-separated names of {@link Scenario}, case and {@code -} or
+ * {@code _} as you like, default all), {@code faults.fault-seconds} (how long the database, Redis
+ * and authz faults last: default 30 at 20,000 records or more, 15 below, so that the reduced run
+ * stays short), {@code faults.kills} (default 5), {@code faults.seed}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
 
   private static final int RECORDS = Integer.getInteger("faults.records", 20_000);
-  private static final int FAULT_SECONDS = Integer.getInteger("faults.fault-seconds", 30);
+  private static final int FAULT_SECONDS =
+      Integer.getInteger("faults.fault-seconds", RECORDS >= 20_000 ? 30 : 15);
   private static final int KILLS = Integer.getInteger("faults.kills", 5);
   private static final int SEND_SECONDS = Integer.getInteger("faults.send-seconds", 30);
   private static final int DRAIN_TIMEOUT_SECONDS = Integer.getInteger("faults.drain-timeout", 600);
@@ -116,7 +118,7 @@ class FaultSuiteIT {
     }
     deleteRecursively(ROOT);
     Files.createDirectories(ROOT);
-    log("fault suite: " + RECORDS + " records per scenario, service " + jar);
+    log("fault suite: " + RECORDS + " records per scenario, faults of " + FAULT_SECONDS + " s, service " + jar);
     authz = new ControllableAuthz(1_500);
     redis = new RedisNode();
     redis.start();
@@ -151,6 +153,13 @@ class FaultSuiteIT {
       if (!s.isBlank()) {
         wanted.add(s.trim().toUpperCase().replace('-', '_'));
       }
+    }
+    Set<String> unknown = new HashSet<>(wanted);
+    Arrays.stream(Scenario.values()).forEach(s -> unknown.remove(s.name()));
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "faults.scenarios names no scenario: " + unknown + "; the scenarios are "
+              + Arrays.toString(Scenario.values()));
     }
     return Arrays.stream(Scenario.values())
         .filter(s -> wanted.isEmpty() || wanted.contains(s.name()))
@@ -237,7 +246,7 @@ class FaultSuiteIT {
       long[] dups = fleet.duplicates();
       log("  service lives:" + fleet.describeLives());
 
-      Oracle.Verdict verdict = Oracle.check(w, jdbc, kafka.brokers(), topics, authz.roles());
+      Oracle.Verdict verdict = Oracle.check(w, jdbc, kafka.brokers(), topics, authz.state());
       long inbound = endOffsets(admin, topics.auth()).values().stream().mapToLong(Long::longValue).sum();
       if (inbound != w.sent.size()) {
         verdict.fail("the inbound topic holds " + inbound + " records, the suite sent " + w.sent.size());
@@ -442,7 +451,8 @@ class FaultSuiteIT {
     }
     StringBuilder out = new StringBuilder();
     String format = "| %-26s | %7s | %7s | %6s | %8s | %9s | %10s | %13s | %10s | %10s | %7s | %-6s |%n";
-    out.append(String.format("Fault suite: %d records per scenario (faults.records), seed %d%n%n", RECORDS, SEED));
+    out.append(String.format("Fault suite: %d records per scenario (faults.records), faults of %d s"
+        + " (faults.fault-seconds), seed %d%n%n", RECORDS, FAULT_SECONDS, SEED));
     out.append(String.format(format, "scenario", "in", "applied", "noop", "rejected", "dup redis", "dup ledger",
         "dead-lettered", "events out", "dup events", "drain s", "result"));
     out.append(String.format(format, "-".repeat(26), "-".repeat(7), "-".repeat(7), "-".repeat(6), "-".repeat(8),

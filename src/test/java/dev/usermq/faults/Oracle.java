@@ -2,7 +2,6 @@ package dev.usermq.faults;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.usermq.embedded.AuthzStubService;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
@@ -56,7 +55,7 @@ final class Oracle {
       JdbcClient jdbc,
       String brokers,
       FaultSuiteIT.Topics topics,
-      AuthzStubService roles) {
+      ControllableAuthz.State authz) {
     Verdict v = new Verdict();
 
     // the ledger: exactly one processed row per distinct valid message id, with the model's outcome
@@ -104,6 +103,14 @@ final class Oracle {
     }
     if (missing > 0) {
       v.fail("lost: " + missing + " valid message ids have no ledger row");
+      Set<String> lost = new HashSet<>(w.ledger.keySet());
+      lost.removeAll(rows.keySet());
+      Set<String> caseLost = caseSiblings(lost, w.ledger.keySet());
+      if (!caseLost.isEmpty()) {
+        v.fail("identifiers compared without case: " + caseLost.size() + " of the lost message ids differ"
+            + " only in case from another message id of the workload (" + w.caseVariantMessageIds
+            + " such ids sent): " + clip(caseLost));
+      }
     }
     for (String id : rows.keySet()) {
       if (!w.ledger.containsKey(id)) {
@@ -117,13 +124,23 @@ final class Oracle {
       status.put(rs.getLong(1), rs.getInt(2));
     });
     Set<Long> registeredUsers = new HashSet<>();
+    Set<String> unbound = new HashSet<>();
     for (String account : w.registeredAccounts) {
       Long user = accountUser.get(account);
       if (user == null) {
-        v.fail("registered account has no binding: " + account);
+        unbound.add(account);
+        if (unbound.size() <= 20) {
+          v.fail("registered account has no binding: " + account);
+        }
       } else if (!registeredUsers.add(user)) {
         v.fail("two registered accounts share user " + user);
       }
+    }
+    Set<String> caseUnbound = caseSiblings(unbound, w.registeredAccounts);
+    if (!caseUnbound.isEmpty()) {
+      v.fail("identifiers compared without case: " + caseUnbound.size() + " registered accounts without a"
+          + " user differ only in the case of the open id from another account (" + w.caseVariantOpenIds
+          + " such open ids sent): " + clip(caseUnbound));
     }
     if (status.size() != w.registeredAccounts.size() || !status.keySet().equals(registeredUsers)) {
       Set<Long> extra = new HashSet<>(status.keySet());
@@ -149,14 +166,7 @@ final class Oracle {
     if (accountUser.size() != expectedBindings) {
       v.fail("user_third_auth: expected " + expectedBindings + " rows, found " + accountUser.size());
     }
-    // authz: a user holds member exactly while active
-    int roleMismatches = 0;
-    for (Map.Entry<Long, Integer> u : status.entrySet()) {
-      boolean member = roles.rolesOf(u.getKey()).contains(AuthzStubService.MEMBER);
-      if (member != (u.getValue() == 1) && roleMismatches++ < 5) {
-        v.fail("authz: user " + u.getKey() + " status " + u.getValue() + " holds member=" + member);
-      }
-    }
+    checkAuthz(v, w, authz, status, registeredUsers);
 
     // events: every expected one out, under its stable id; copies counted
     Map<String, Event> expectedEvents = new LinkedHashMap<>();
@@ -266,6 +276,88 @@ final class Oracle {
     v.deadLettered = dead.size();
     v.deadLetterCopies = dead.values().stream().mapToLong(c -> c - 1).sum();
     return v;
+  }
+
+  /**
+   * G6, side effects follow the data, from the role state authz really holds (every write it
+   * applied, also those it answered late or with an error): a user of an applied REGISTER holds
+   * {@code member} unless deactivated since; no user id that MySQL lacks holds any role; a user
+   * whose DEACTIVATE was applied had RevokeRoles applied after its last GrantRole and holds nothing.
+   * Any active user holds {@code member}, any deactivated one nothing.
+   */
+  private static void checkAuthz(
+      Verdict v,
+      Workload w,
+      ControllableAuthz.State authz,
+      Map<Long, Integer> status,
+      Set<Long> registeredUsers) {
+    Set<Long> orphans = new HashSet<>();
+    authz.roles().forEach((user, held) -> {
+      if (!held.isEmpty() && !status.containsKey(user)) {
+        orphans.add(user);
+      }
+    });
+    if (!orphans.isEmpty()) {
+      v.fail("G6 orphan grants: authz holds a role for " + orphans.size() + " user ids MySQL does not have: "
+          + clip(orphans));
+    }
+    Set<Long> notGranted = new HashSet<>();
+    for (long user : registeredUsers) {
+      if (!w.deactivated.contains(user) && !authz.rolesOf(user).contains(ControllableAuthz.MEMBER)) {
+        notGranted.add(user);
+      }
+    }
+    if (!notGranted.isEmpty()) {
+      v.fail("G6 missing grants: " + notGranted.size() + " users of applied REGISTERs, never deactivated,"
+          + " do not hold " + ControllableAuthz.MEMBER + " in authz: " + clip(notGranted));
+    }
+    Set<Long> notRevoked = new HashSet<>();
+    for (long user : w.deactivated) {
+      long granted = authz.lastGrant().getOrDefault(user, 0L);
+      long revoked = authz.lastRevoke().getOrDefault(user, 0L);
+      if (status.getOrDefault(user, 0) == 2 && (revoked <= granted || !authz.rolesOf(user).isEmpty())) {
+        notRevoked.add(user);
+      }
+    }
+    if (!notRevoked.isEmpty()) {
+      v.fail("G6 not revoked: " + notRevoked.size() + " users whose DEACTIVATE was applied (status 2) still hold"
+          + " a role or had no RevokeRoles after their last GrantRole: " + clip(notRevoked));
+    }
+    Set<Long> activeWithout = new HashSet<>();
+    Set<Long> inactiveWith = new HashSet<>();
+    status.forEach((user, st) -> {
+      boolean member = authz.rolesOf(user).contains(ControllableAuthz.MEMBER);
+      if (st == 1 && !member) {
+        activeWithout.add(user);
+      } else if (st != 1 && !authz.rolesOf(user).isEmpty()) {
+        inactiveWith.add(user);
+      }
+    });
+    activeWithout.removeAll(notGranted);
+    inactiveWith.removeAll(notRevoked);
+    if (!activeWithout.isEmpty()) {
+      v.fail("G6 revoked without a committed deactivation: " + activeWithout.size() + " users active in MySQL"
+          + " do not hold " + ControllableAuthz.MEMBER + " in authz: " + clip(activeWithout));
+    }
+    if (!inactiveWith.isEmpty()) {
+      v.fail("G6 not revoked: " + inactiveWith.size() + " users deactivated in MySQL still hold a role in authz: "
+          + clip(inactiveWith));
+    }
+  }
+
+  /** Those of {@code ids} that equal, ignoring case, another member of {@code all}. */
+  private static Set<String> caseSiblings(Set<String> ids, Set<String> all) {
+    Map<String, Integer> folded = new HashMap<>();
+    for (String id : all) {
+      folded.merge(id.toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+    }
+    Set<String> out = new HashSet<>();
+    for (String id : ids) {
+      if (folded.getOrDefault(id.toLowerCase(java.util.Locale.ROOT), 0) > 1) {
+        out.add(id);
+      }
+    }
+    return out;
   }
 
   /** Every record on the topics, from the beginning to the current end. */

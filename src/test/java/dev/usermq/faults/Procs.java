@@ -1,6 +1,7 @@
 package dev.usermq.faults;
 
 import java.io.File;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -63,6 +64,18 @@ final class Procs {
   static void kill9(Process p) throws InterruptedException {
     p.destroyForcibly();
     p.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends a signal to a process that is not a child of this JVM's {@link Process} objects, e.g.
+   * {@code STOP} and {@code CONT} to freeze a server without closing any of its connections.
+   */
+  static void signal(long pid, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+    String out = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + out.trim());
+    }
   }
 
   static void sleep(long millis) {

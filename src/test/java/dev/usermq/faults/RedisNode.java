@@ -37,6 +37,38 @@ final class RedisNode implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP of redis-server: connections stay open and nothing is answered. Returns the pid, for
+   * {@link #thaw(long)}.
+   */
+  long freeze() throws Exception {
+    long pid = pid();
+    Procs.signal(pid, "STOP");
+    return pid;
+  }
+
+  /** SIGCONT: the frozen server goes on with every key it had. */
+  void thaw(long pid) throws Exception {
+    Procs.signal(pid, "CONT");
+  }
+
+  /** The pid of the server process, as {@code INFO server} reports it. */
+  long pid() {
+    long[] pid = {-1};
+    command(
+        c -> {
+          for (String line : c.sync().info("server").split("\\r?\\n")) {
+            if (line.startsWith("process_id:")) {
+              pid[0] = Long.parseLong(line.substring("process_id:".length()).trim());
+            }
+          }
+        });
+    if (pid[0] <= 0) {
+      throw new IllegalStateException("redis INFO server has no process_id");
+    }
+    return pid[0];
+  }
+
   void flushAll() {
     command(c -> c.sync().flushall());
   }

@@ -92,6 +92,67 @@ enum Scenario {
       ctx.kafka().start();
       ctx.log("kafka broker started again");
     }
+  },
+  MARIADB_FREEZE("mariadb frozen (SIGSTOP)", "dz", 0) {
+    @Override
+    void inject(FaultSuiteIT.Ctx ctx) throws Exception {
+      Procs.sleep(5_000);
+      long pid = ctx.mariadb().freeze();
+      ctx.log("mariadb frozen (SIGSTOP of pid " + pid + "): connections open, nothing answered");
+      try {
+        Procs.sleep(ctx.faultMillis());
+      } finally {
+        ctx.mariadb().thaw(pid);
+        ctx.log("mariadb thawed (SIGCONT)");
+      }
+    }
+  },
+  REDIS_FREEZE("redis frozen (SIGSTOP)", "rz", 0) {
+    @Override
+    void inject(FaultSuiteIT.Ctx ctx) throws Exception {
+      Procs.sleep(5_000);
+      long pid = ctx.redis().freeze();
+      ctx.log("redis frozen (SIGSTOP of pid " + pid + "): connections open, nothing answered");
+      try {
+        Procs.sleep(ctx.faultMillis());
+      } finally {
+        ctx.redis().thaw(pid);
+        ctx.log("redis thawed (SIGCONT)");
+      }
+    }
+  },
+  AUTHZ_UNKNOWN("authz answers UNKNOWN", "au", 0) {
+    @Override
+    void inject(FaultSuiteIT.Ctx ctx) throws Exception {
+      Procs.sleep(5_000);
+      ctx.log("authz answers UNKNOWN to every call; every other failed write was applied first");
+      ctx.authz().mode(ControllableAuthz.Mode.UNKNOWN);
+      try {
+        Procs.sleep(ctx.faultMillis());
+      } finally {
+        ctx.authz().mode(ControllableAuthz.Mode.NORMAL);
+        ctx.log("authz normal again");
+      }
+    }
+  },
+  AUTHZ_LATE_APPLY("authz late after applying", "al", 0) {
+    @Override
+    void inject(FaultSuiteIT.Ctx ctx) throws Exception {
+      Procs.sleep(5_000);
+      ctx.log("authz applies every grant/revoke, then answers after the deadline");
+      ctx.authz().every(1);
+      ctx.authz().mode(ControllableAuthz.Mode.LATE_AFTER_APPLY);
+      try {
+        Procs.sleep(ctx.faultMillis() / 2);
+        ctx.log("authz applies every grant/revoke, answers one in three after the deadline");
+        ctx.authz().every(3);
+        Procs.sleep(ctx.faultMillis() - ctx.faultMillis() / 2);
+      } finally {
+        ctx.authz().mode(ControllableAuthz.Mode.NORMAL);
+        ctx.authz().every(1);
+        ctx.log("authz normal again");
+      }
+    }
   };
 
   final String label;

@@ -27,6 +27,10 @@ import org.apache.kafka.common.utils.Utils;
  * per user, so users never contend for one account, and the model predicts every ledger outcome,
  * business row and event. Repeats after the idempotency TTL are added while the scenario runs, from
  * messages the ledger shows done long enough ago.
+ *
+ * <p>Identifiers compare byte for byte: the workload holds pairs of REGISTERs whose message ids
+ * differ only in case (two messages, both applied) and pairs whose open ids on one platform differ
+ * only in case (two accounts, two users).
  */
 final class Workload {
 
@@ -98,6 +102,9 @@ final class Workload {
   final List<Rec> sent = new ArrayList<>();
   final List<Rec> poison = new ArrayList<>();
   private final List<String> orderFree = new ArrayList<>();
+  /** Message ids (open ids) in the workload that equal another one but for case. */
+  int caseVariantMessageIds;
+  int caseVariantOpenIds;
 
   Workload(String tag, int records, long seed) {
     this.tag = tag;
@@ -220,6 +227,31 @@ final class Workload {
         ledger.put(msg.getMessageId(), new Expect("UNBIND", "NOOP", ids.get(u), null));
         script.add(original(msg, Long.toString(ids.get(u)).getBytes(UTF_8)));
         orderFree.add(msg.getMessageId());
+      } else if (r < 0.175) {
+        // two messages whose ids differ only in case: two messages, both applied
+        String platform = rnd.nextBoolean() ? "wechat" : "apple";
+        String[] ids2 = caseVariants(String.format("%s-%06d-", tag, seq++));
+        for (String id : ids2) {
+          String openId = "mid-" + tag + "-" + newAccounts++;
+          AuthMsg msg = Msgs.register(platform, openId).toBuilder().setMessageId(id).build();
+          registeredAccounts.add(account(platform, openId));
+          ledger.put(id, new Expect("REGISTER", "APPLIED", 0, account(platform, openId)));
+          script.add(original(msg, openId.getBytes(UTF_8)));
+          orderFree.add(id);
+        }
+        caseVariantMessageIds += 2;
+      } else if (r < 0.19) {
+        // two accounts on one platform whose open ids differ only in case: two users
+        String platform = rnd.nextBoolean() ? "wechat" : "apple";
+        String[] openIds = caseVariants("oid-" + tag + "-" + newAccounts++ + "-");
+        for (String openId : openIds) {
+          AuthMsg msg = withId(Msgs.register(platform, openId));
+          registeredAccounts.add(account(platform, openId));
+          ledger.put(msg.getMessageId(), new Expect("REGISTER", "APPLIED", 0, account(platform, openId)));
+          script.add(original(msg, openId.getBytes(UTF_8)));
+          orderFree.add(msg.getMessageId());
+        }
+        caseVariantOpenIds += 2;
       } else {
         script.add(states[rnd.nextInt(states.length)].next());
       }
@@ -288,6 +320,23 @@ final class Workload {
     Rec rec = new Rec(key, partitionOf(key), msg.toByteArray(), msg.getMessageId(), null, trace());
     originals.put(msg.getMessageId(), rec);
     return rec;
+  }
+
+  /**
+   * Two strings that differ only in the case of a few random letters appended to {@code prefix},
+   * e.g. {@code k9-000012-aBcD} and {@code k9-000012-AbCd}: a byte-for-byte comparison tells them
+   * apart, a case-insensitive collation does not.
+   */
+  private String[] caseVariants(String prefix) {
+    StringBuilder a = new StringBuilder(prefix);
+    StringBuilder b = new StringBuilder(prefix);
+    for (int i = 0; i < 4; i++) {
+      char c = (char) ('a' + rnd.nextInt(26));
+      boolean upperFirst = rnd.nextBoolean();
+      a.append(upperFirst ? Character.toUpperCase(c) : c);
+      b.append(upperFirst ? c : Character.toUpperCase(c));
+    }
+    return new String[] {a.toString(), b.toString()};
   }
 
   private String trace() {

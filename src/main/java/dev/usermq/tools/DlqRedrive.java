@@ -11,8 +11,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +28,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.flywaydb.core.Flyway;
+import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -50,6 +58,26 @@ public final class DlqRedrive {
   private static final String USAGE =
       "usage: redrive-dlq (--all | --message-id=ID[,ID...] | --offsets=PARTITION:FROM-TO)..."
           + " [--dry-run] [--name=value configuration...]";
+
+  /** Binding errors of bean references ({@code #bean:...}) are skipped, any other is thrown. */
+  private static final BindHandler SKIP_BEAN_REFERENCES =
+      new BindHandler() {
+        @Override
+        public Object onFailure(
+            ConfigurationPropertyName name,
+            Bindable<?> target,
+            BindContext context,
+            Exception error)
+            throws Exception {
+          ConfigurationProperty property = context.getConfigurationProperty();
+          if (property != null
+              && property.getValue() instanceof String value
+              && value.startsWith("#")) {
+            return null;
+          }
+          throw error;
+        }
+      };
 
   private final Selection selection;
   private final ConfigurableEnvironment env;
@@ -82,7 +110,6 @@ public final class DlqRedrive {
   }
 
   private int redrive() {
-    String brokers = env.getRequiredProperty("kafka.brokers");
     String dlqTopic = env.getProperty("topics.dlq", "user.auth.dlq");
     String defaultTarget = env.getProperty("topics.auth", "user.auth");
     DataSource db =
@@ -96,8 +123,12 @@ public final class DlqRedrive {
 
     int redriven = 0;
     int before = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(brokers);
-        KafkaProducer<byte[], byte[]> producer = producer(brokers)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(
+                consumerProperties(env), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(
+                producerProperties(env), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (ConsumerRecord<byte[], byte[]> dead : read(consumer, dlqTopic)) {
         Optional<String> messageId = messageId(dead.value());
         if (!selection.matches(dead.partition(), dead.offset(), messageId)) {
@@ -208,24 +239,55 @@ public final class DlqRedrive {
         : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(String brokers) {
-    return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+  /**
+   * The properties of the consumer that reads the DLQ: the service's own Kafka client settings
+   * (security protocol, SASL, TLS, additional properties), so that it connects wherever the
+   * service does, less a group: it commits nothing and reads only committed records.
+   */
+  static Properties consumerProperties(ConfigurableEnvironment env) {
+    KafkaConfiguration kafka = kafkaConfiguration(env);
+    Properties props = kafka.createConsumerProperties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return props;
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(String brokers) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-        new ByteArraySerializer(),
-        new ByteArraySerializer());
+  /**
+   * The properties of the producer that replays dead letters: the service's own Kafka client
+   * settings, and whatever they say, a replay is acknowledged by every in-sync replica and written
+   * once per producer session.
+   */
+  static Properties producerProperties(ConfigurableEnvironment env) {
+    KafkaConfiguration kafka = kafkaConfiguration(env);
+    Properties props = kafka.createProducerProperties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokers());
+    props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return props;
+  }
+
+  /**
+   * Camel's Kafka configuration bound from {@code camel.component.kafka.*} as the service binds
+   * it (application.yaml, {@code CAMEL_COMPONENT_KAFKA_*} variables, arguments), so one set of
+   * settings serves the service and the redrive. Bean references ({@code #bean:...}) name beans of
+   * the running service and are left out: none of them is a client property.
+   */
+  private static KafkaConfiguration kafkaConfiguration(ConfigurableEnvironment env) {
+    String brokers = env.getRequiredProperty("kafka.brokers");
+    KafkaConfiguration kafka = new KafkaConfiguration();
+    Binder.get(env).bind("camel.component.kafka", Bindable.ofInstance(kafka), SKIP_BEAN_REFERENCES);
+    if (kafka.getBrokers() == null || kafka.getBrokers().isBlank()) {
+      kafka.setBrokers(brokers);
+    }
+    return kafka;
   }
 
   /** Which dead letters to replay. */

@@ -8,10 +8,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 class DlqRedriveTest {
+
+  private static final String JAAS =
+      "org.apache.kafka.common.security.scram.ScramLoginModule required"
+          + " username=\"user-mq\" password=\"pw\";";
 
   @Test
   void withoutAChoiceOfRecordsItRefusesToRunAndSaysHow() {
@@ -37,6 +44,46 @@ class DlqRedriveTest {
     assertThat(selection.matches(2, 15, Optional.empty())).isTrue();
     assertThat(selection.matches(2, 21, Optional.of("c"))).isFalse();
     assertThat(selection.matches(1, 15, Optional.empty())).isFalse();
+  }
+
+  @Test
+  void itsKafkaClientsTakeTheServicesSecuritySettingsAsTheChartPassesThem() {
+    // the environment the chart gives the service's pod with kafka.securityProtocol=SASL_SSL,
+    // a SASL secret and a truststore secret
+    Map<String, Object> pod =
+        Map.of(
+            "KAFKA_BROKERS", "kafka-0.kafka:9093",
+            "CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+            "CAMEL_COMPONENT_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+            "CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", JAAS,
+            "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/user-mq/kafka-tls/truststore.p12",
+            "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12",
+            "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_PASSWORD", "s3cret");
+    ConfigurableEnvironment env =
+        ToolEnvironment.load(
+            pod, "--camel.component.kafka.additional-properties[client.dns.lookup]=use_all_dns_ips");
+
+    Properties consumer = DlqRedrive.consumerProperties(env);
+    Properties producer = DlqRedrive.producerProperties(env);
+
+    for (Properties client : List.of(consumer, producer)) {
+      assertThat(client)
+          .containsEntry("bootstrap.servers", "kafka-0.kafka:9093")
+          .containsEntry("security.protocol", "SASL_SSL")
+          .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+          .containsEntry("sasl.jaas.config", JAAS)
+          .containsEntry("ssl.truststore.location", "/etc/user-mq/kafka-tls/truststore.p12")
+          .containsEntry("ssl.truststore.type", "PKCS12")
+          .containsEntry("ssl.truststore.password", "s3cret")
+          .containsEntry("client.dns.lookup", "use_all_dns_ips");
+    }
+    // what the redrive needs whatever the service's settings: it commits nothing, reads only
+    // committed records, and a replay is acknowledged by every in-sync replica, once
+    assertThat(consumer)
+        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("isolation.level", "read_committed")
+        .doesNotContainKey("group.id");
+    assertThat(producer).containsEntry("acks", "all").containsEntry("enable.idempotence", "true");
   }
 
   @Test

@@ -31,6 +31,21 @@ class DlqRedriveTest {
   }
 
   @Test
+  void helpSaysDeliveryIsAtLeastOnceAndWhyADuplicateIsHarmless() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    int code = DlqRedrive.run(new String[] {"--help"}, new PrintStream(out, true, UTF_8));
+
+    assertThat(code).isZero();
+    assertThat(out.toString(UTF_8))
+        .contains("usage: redrive-dlq")
+        .contains("at least once, not exactly once")
+        .contains("de-duplicates by message_id")
+        .contains("--dry-run")
+        .contains("redriven-from");
+  }
+
+  @Test
   void selectsByMessageIdOrOffsetRangeAndPassesConfigurationOn() {
     List<String> configuration = new ArrayList<>();
     DlqRedrive.Selection selection =
@@ -84,6 +99,18 @@ class DlqRedriveTest {
         .containsEntry("isolation.level", "read_committed")
         .doesNotContainKey("group.id");
     assertThat(producer).containsEntry("acks", "all").containsEntry("enable.idempotence", "true");
+  }
+
+  @Test
+  void allMatchesEveryRecordButOnlyIdsAndOffsetsChooseOneExplicitly() {
+    DlqRedrive.Selection selection =
+        DlqRedrive.Selection.parse(
+            new String[] {"--all", "--message-id=a", "--offsets=0:3-4"}, new ArrayList<>());
+
+    assertThat(selection.matches(1, 9, Optional.of("b"))).isTrue();
+    assertThat(selection.explicitly(1, 9, Optional.of("b"))).isFalse();
+    assertThat(selection.explicitly(1, 9, Optional.of("a"))).isTrue();
+    assertThat(selection.explicitly(0, 4, Optional.empty())).isTrue();
   }
 
   @Test

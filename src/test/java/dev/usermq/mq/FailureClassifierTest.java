@@ -9,8 +9,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lettuce.core.internal.ExceptionFactory;
 import java.sql.SQLException;
-import java.util.List;
 import java.sql.SQLNonTransientConnectionException;
+import java.util.List;
 import org.apache.camel.CamelExecutionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -41,7 +41,9 @@ class FailureClassifierTest {
     assertThat(
             classifier.isTransient(
                 new CamelExecutionException(
-                    "wrapped", null, new org.apache.kafka.common.errors.TimeoutException("broker"))))
+                    "wrapped",
+                    null,
+                    new org.apache.kafka.common.errors.TimeoutException("broker"))))
         .isTrue();
   }
 
@@ -56,7 +58,8 @@ class FailureClassifierTest {
 
     TransactionSystemException hidingTheCause =
         new TransactionSystemException("JDBC rollback failed", new SQLException("rollback failed"));
-    hidingTheCause.initApplicationException(new DataAccessResourceFailureException("socket closed"));
+    hidingTheCause.initApplicationException(
+        new DataAccessResourceFailureException("socket closed"));
     assertThat(classifier.isTransient(hidingTheCause)).isTrue();
   }
 
@@ -72,7 +75,8 @@ class FailureClassifierTest {
     for (String reply :
         List.of(
             "LOADING Redis is loading the dataset in memory",
-            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN"
+                + " NOSAVE.",
             "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
             "READONLY You can't write against a read only replica.",
             "TRYAGAIN Multiple keys request during rehashing of slot",
@@ -87,7 +91,9 @@ class FailureClassifierTest {
 
   @Test
   void redisRejectingTheCommandItselfIsNotTransient() {
-    assertThat(classifier.isTransient(redisReply("WRONGTYPE Operation against a key holding the wrong kind of value")))
+    assertThat(
+            classifier.isTransient(
+                redisReply("WRONGTYPE Operation against a key holding the wrong kind of value")))
         .isFalse();
     assertThat(classifier.isTransient(redisReply("ERR syntax error"))).isFalse();
     assertThat(classifier.isTransient(redisReply("NOSCRIPT No matching script."))).isFalse();
@@ -120,8 +126,7 @@ class FailureClassifierTest {
             classifier.isTransient(
                 sqlError(1213, "40001", "Deadlock found when trying to get lock")))
         .isTrue();
-    assertThat(classifier.isTransient(sqlError(1927, "70100", "Connection was killed")))
-        .isTrue();
+    assertThat(classifier.isTransient(sqlError(1927, "70100", "Connection was killed"))).isTrue();
     assertThat(
             classifier.isTransient(
                 sqlError(1969, "70100", "Query execution was interrupted (max_statement_time)")))

@@ -91,6 +91,7 @@ class DependencyReplyParseErrorRouteTest extends RouteTestBase {
   }
 
   private static Map<String, Object> kafkaHeaders() {
-    return new HashMap<>(Map.of("kafka.TOPIC", "user.auth", "kafka.PARTITION", 0, "kafka.OFFSET", 0L));
+    return new HashMap<>(
+        Map.of("kafka.TOPIC", "user.auth", "kafka.PARTITION", 0, "kafka.OFFSET", 0L));
   }
 }

@@ -54,7 +54,8 @@ public class GrpcAuthzSrv implements AuthzSrv {
 
   @Override
   public void grantRole(long userId, String role) {
-    GrantRoleRequest request = GrantRoleRequest.newBuilder().setUserId(userId).setRole(role).build();
+    GrantRoleRequest request =
+        GrantRoleRequest.newBuilder().setUserId(userId).setRole(role).build();
     call("GrantRole", s -> s.grantRole(request));
   }
 

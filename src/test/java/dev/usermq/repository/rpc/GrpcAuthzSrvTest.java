@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.usermq.embedded.AuthzStubService;
 import dev.usermq.proto.shared.authz.v1.AuthzServiceGrpc;
 import dev.usermq.proto.shared.authz.v1.GrantRoleRequest;
@@ -65,7 +64,8 @@ class GrpcAuthzSrvTest {
         client(
             new AuthzServiceGrpc.AuthzServiceImplBase() {
               @Override
-              public void grantRole(GrantRoleRequest request, StreamObserver<GrantRoleResponse> response) {
+              public void grantRole(
+                  GrantRoleRequest request, StreamObserver<GrantRoleResponse> response) {
                 try {
                   never.await();
                 } catch (InterruptedException e) {
@@ -86,18 +86,22 @@ class GrpcAuthzSrvTest {
         client(
             new AuthzServiceGrpc.AuthzServiceImplBase() {
               @Override
-              public void grantRole(GrantRoleRequest request, StreamObserver<GrantRoleResponse> response) {
-                response.onError(Status.UNAVAILABLE.withDescription("restarting").asRuntimeException());
+              public void grantRole(
+                  GrantRoleRequest request, StreamObserver<GrantRoleResponse> response) {
+                response.onError(
+                    Status.UNAVAILABLE.withDescription("restarting").asRuntimeException());
               }
 
               @Override
-              public void revokeRoles(RevokeRolesRequest request, StreamObserver<RevokeRolesResponse> response) {
+              public void revokeRoles(
+                  RevokeRolesRequest request, StreamObserver<RevokeRolesResponse> response) {
                 response.onError(Status.PERMISSION_DENIED.asRuntimeException());
               }
             },
             Duration.ofSeconds(2));
 
-    assertThatThrownBy(() -> authz.grantRole(1, "member")).isInstanceOf(DependencyUnavailableException.class);
+    assertThatThrownBy(() -> authz.grantRole(1, "member"))
+        .isInstanceOf(DependencyUnavailableException.class);
     assertThatThrownBy(() -> authz.revokeRoles(1))
         .isInstanceOf(AuthzCallException.class)
         .hasMessageContaining("PERMISSION_DENIED");
@@ -106,8 +110,18 @@ class GrpcAuthzSrvTest {
   @ParameterizedTest
   @EnumSource(
       value = Status.Code.class,
-      names = {"UNKNOWN", "INTERNAL", "UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED",
-        "ABORTED", "CANCELLED", "DATA_LOSS", "UNIMPLEMENTED", "UNAUTHENTICATED"})
+      names = {
+        "UNKNOWN",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DEADLINE_EXCEEDED",
+        "RESOURCE_EXHAUSTED",
+        "ABORTED",
+        "CANCELLED",
+        "DATA_LOSS",
+        "UNIMPLEMENTED",
+        "UNAUTHENTICATED"
+      })
   void anErrorThatSaysNothingAboutTheRequestIsADependencyUnavailable(Status.Code code)
       throws Exception {
     AuthzSrv authz = client(failingWith(code), Duration.ofSeconds(2));
@@ -121,8 +135,14 @@ class GrpcAuthzSrvTest {
   @ParameterizedTest
   @EnumSource(
       value = Status.Code.class,
-      names = {"INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-        "FAILED_PRECONDITION", "OUT_OF_RANGE"})
+      names = {
+        "INVALID_ARGUMENT",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "FAILED_PRECONDITION",
+        "OUT_OF_RANGE"
+      })
   void anErrorAboutTheRequestIsNotRetried(Status.Code code) throws Exception {
     AuthzSrv authz = client(failingWith(code), Duration.ofSeconds(2));
 
@@ -132,8 +152,7 @@ class GrpcAuthzSrvTest {
   }
 
   @Test
-  void aReplyThatIsNotProtobufIsADependencyUnavailableNotAParseErrorOfTheRecord()
-      throws Exception {
+  void aReplyThatIsNotProtobufIsADependencyUnavailableNotAParseErrorOfTheRecord() throws Exception {
     // a server (or a proxy in front of it) that answers GrantRole with bytes that are no
     // GrantRoleResponse: the client's marshaller fails to parse them
     MethodDescriptor<byte[], byte[]> grantRole =

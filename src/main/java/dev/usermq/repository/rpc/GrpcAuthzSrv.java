@@ -16,14 +16,26 @@ import java.util.function.Function;
 /** {@link AuthzSrv} over the generated gRPC stub, with a deadline on every call. */
 public class GrpcAuthzSrv implements AuthzSrv {
 
-  /** Status codes that say "try again later" rather than "this request is wrong". */
-  private static final Set<Status.Code> TRANSIENT =
+  /**
+   * Status codes that say "this request is wrong": the same request would fail again, so it is not
+   * retried. Every other code says nothing about the request but about the server or the way to it
+   * (down, overloaded, past the deadline, an uncaught exception on its side or a proxy's 500 as
+   * UNKNOWN or INTERNAL, a reply that does not parse, a deployment without the method, credentials
+   * it does not take): a fault of the dependency, retried until it is fixed, never dead-lettered.
+   */
+  private static final Set<Status.Code> REQUEST_REJECTED =
       EnumSet.of(
-          Status.Code.UNAVAILABLE,
-          Status.Code.DEADLINE_EXCEEDED,
-          Status.Code.RESOURCE_EXHAUSTED,
-          Status.Code.ABORTED,
-          Status.Code.CANCELLED);
+          Status.Code.INVALID_ARGUMENT,
+          Status.Code.NOT_FOUND,
+          Status.Code.ALREADY_EXISTS,
+          Status.Code.PERMISSION_DENIED,
+          Status.Code.FAILED_PRECONDITION,
+          Status.Code.OUT_OF_RANGE);
+
+  /** True if an answer with this code says the request is wrong, not that authz is failing. */
+  public static boolean rejectsRequest(Status.Code code) {
+    return REQUEST_REJECTED.contains(code);
+  }
 
   private final AuthzServiceBlockingStub stub;
   private final Duration deadline;
@@ -42,7 +54,8 @@ public class GrpcAuthzSrv implements AuthzSrv {
 
   @Override
   public void grantRole(long userId, String role) {
-    GrantRoleRequest request = GrantRoleRequest.newBuilder().setUserId(userId).setRole(role).build();
+    GrantRoleRequest request =
+        GrantRoleRequest.newBuilder().setUserId(userId).setRole(role).build();
     call("GrantRole", s -> s.grantRole(request));
   }
 
@@ -56,10 +69,10 @@ public class GrpcAuthzSrv implements AuthzSrv {
     try {
       return rpc.apply(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
     } catch (StatusRuntimeException e) {
-      if (TRANSIENT.contains(e.getStatus().getCode())) {
-        throw new DependencyUnavailableException("authz " + method + ": " + e.getStatus(), e);
+      if (rejectsRequest(e.getStatus().getCode())) {
+        throw new AuthzCallException("authz " + method + " failed: " + e.getStatus(), e);
       }
-      throw new AuthzCallException("authz " + method + " failed: " + e.getStatus(), e);
+      throw new DependencyUnavailableException("authz " + method + ": " + e.getStatus(), e);
     }
   }
 }

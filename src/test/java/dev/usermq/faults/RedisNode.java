@@ -7,7 +7,7 @@ import java.time.Duration;
 import redis.embedded.RedisServer;
 
 /** A real redis-server process (embedded-redis ships the binary) on a fixed loopback port. */
-final class RedisNode implements AutoCloseable {
+final class RedisNode implements AutoCloseable, Freezable {
 
   private final int port = Ports.free();
   private RedisServer server;
@@ -37,23 +37,9 @@ final class RedisNode implements AutoCloseable {
     }
   }
 
-  /**
-   * SIGSTOP of redis-server: connections stay open and nothing is answered. Returns the pid, for
-   * {@link #thaw(long)}.
-   */
-  long freeze() throws Exception {
-    long pid = pid();
-    Procs.signal(pid, "STOP");
-    return pid;
-  }
-
-  /** SIGCONT: the frozen server goes on with every key it had. */
-  void thaw(long pid) throws Exception {
-    Procs.signal(pid, "CONT");
-  }
-
   /** The pid of the server process, as {@code INFO server} reports it. */
-  long pid() {
+  @Override
+  public long pid() {
     long[] pid = {-1};
     command(
         c -> {

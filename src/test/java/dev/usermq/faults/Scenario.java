@@ -96,29 +96,13 @@ enum Scenario {
   MARIADB_FREEZE("mariadb frozen (SIGSTOP)", "dz", 0) {
     @Override
     void inject(FaultSuiteIT.Ctx ctx) throws Exception {
-      Procs.sleep(5_000);
-      long pid = ctx.mariadb().freeze();
-      ctx.log("mariadb frozen (SIGSTOP of pid " + pid + "): connections open, nothing answered");
-      try {
-        Procs.sleep(ctx.faultMillis());
-      } finally {
-        ctx.mariadb().thaw(pid);
-        ctx.log("mariadb thawed (SIGCONT)");
-      }
+      freezeFor(ctx, "mariadb", ctx.mariadb());
     }
   },
   REDIS_FREEZE("redis frozen (SIGSTOP)", "rz", 0) {
     @Override
     void inject(FaultSuiteIT.Ctx ctx) throws Exception {
-      Procs.sleep(5_000);
-      long pid = ctx.redis().freeze();
-      ctx.log("redis frozen (SIGSTOP of pid " + pid + "): connections open, nothing answered");
-      try {
-        Procs.sleep(ctx.faultMillis());
-      } finally {
-        ctx.redis().thaw(pid);
-        ctx.log("redis thawed (SIGCONT)");
-      }
+      freezeFor(ctx, "redis", ctx.redis());
     }
   },
   AUTHZ_UNKNOWN("authz answers UNKNOWN", "au", 0) {
@@ -171,4 +155,18 @@ enum Scenario {
 
   /** Injects the fault while the workload runs; returns once everything is back to normal. */
   abstract void inject(FaultSuiteIT.Ctx ctx) throws Exception;
+
+  /** Freezes the server for the fault's length, then thaws it, whatever happens meanwhile. */
+  private static void freezeFor(FaultSuiteIT.Ctx ctx, String name, Freezable server)
+      throws Exception {
+    Procs.sleep(5_000);
+    long pid = server.freeze();
+    ctx.log(name + " frozen (SIGSTOP of pid " + pid + "): connections open, nothing answered");
+    try {
+      Procs.sleep(ctx.faultMillis());
+    } finally {
+      server.thaw(pid);
+      ctx.log(name + " thawed (SIGCONT)");
+    }
+  }
 }

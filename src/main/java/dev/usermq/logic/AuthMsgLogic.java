@@ -57,7 +57,8 @@ public class AuthMsgLogic {
    */
   public void refreshCache(AuthMsgResult result) {
     boolean wroteUser =
-        result.outcome() == Outcome.APPLIED && !"REGISTER".equals(result.kind())
+        result.outcome() == Outcome.APPLIED
+                && !kindName(AuthMsgKind.AUTH_MSG_KIND_REGISTER).equals(result.kind())
             || result.outcome() == Outcome.DUPLICATE;
     if (wroteUser && result.userId() > 0) {
       repo.userCache().invalidateCommitted(result.userId());

@@ -43,7 +43,7 @@ public class AuthMsgValidator {
     }
   }
 
-  /** Checks every field rule of DESIGN §2 for the message's kind. */
+  /** Checks every field rule of the contract (docs/contract.md) for the message's kind. */
   public void validate(AuthMsg msg) {
     if (!MESSAGE_ID.matcher(msg.getMessageId()).matches()) {
       fail("message_id", "must be 1..64 chars of [A-Za-z0-9._:-], was '" + clip(msg.getMessageId()) + "'");

@@ -40,7 +40,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Fault-injection suite: the packaged service runs as its own OS process against a Kafka broker,
  * Redis and MariaDB in their own processes and an authz server in this JVM, while a known workload
  * flows and one fault happens per scenario. Once drained, {@link Oracle} checks the delivery
- * guarantees (DESIGN §3) from MySQL and Kafka; a table of every scenario is printed and written to
+ * guarantees (docs/contract.md) from MySQL and Kafka; a table of every scenario is printed and written to
  * {@code target/fault-suite-report.txt}.
  *
  * <p>System properties: {@code faults.records} (records per scenario, default 20000),

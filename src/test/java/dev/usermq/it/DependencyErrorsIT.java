@@ -289,9 +289,11 @@ class DependencyErrorsIT {
                       + " while tonumber(redis.call('TIME')[1]) - s < 5 do end return 1",
                   ScriptOutputType.INTEGER)
               .toCompletableFuture();
-      Thread.sleep(300);
-
-      Throwable failure = catchThrowable(() -> redis.opsForValue().get("any"));
+      // the script answers nobody until it passes lua-time-limit; then everyone else gets BUSY
+      Throwable failure =
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(4))
+              .until(() -> catchThrowable(() -> redis.opsForValue().get("any")), f -> f != null);
 
       redisAdmin(c -> c.sync().scriptKill());
       catchThrowable(() -> script.get(10, TimeUnit.SECONDS));

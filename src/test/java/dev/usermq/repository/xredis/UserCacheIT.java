@@ -78,6 +78,8 @@ class UserCacheIT extends EmbeddedServersIT {
         assertThat(cache.findById(id)).map(UserRow::isActive).contains(true);
 
         AtomicBoolean committed = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger readsAfter =
+            new java.util.concurrent.atomic.AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         List<Future<List<String>>> stale = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
@@ -91,13 +93,19 @@ class UserCacheIT extends EmbeddedServersIT {
                       if (after && active) {
                         seen.add("user " + id + " read as active after its deactivation committed");
                       }
+                      if (after) {
+                        readsAfter.incrementAndGet();
+                      }
                     }
                     return seen;
                   }));
         }
         handle(Msgs.deactivate(id));
         committed.set(true);
-        Thread.sleep(50);
+        // the readers read at least 20 times after the commit before they stop
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(30))
+            .until(() -> readsAfter.get() >= 20);
         stop.set(true);
         for (Future<List<String>> reader : stale) {
           assertThat(reader.get(30, TimeUnit.SECONDS)).isEmpty();

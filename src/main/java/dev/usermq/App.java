@@ -1,7 +1,6 @@
 package dev.usermq;
 
-import dev.usermq.embedded.EmbeddedServersInitializer;
-import dev.usermq.embedded.LocalRoutesInitializer;
+import dev.usermq.config.RequiredEndpoints;
 import dev.usermq.tools.DlqRedrive;
 import dev.usermq.tools.RouteValidator;
 import java.util.Arrays;
@@ -24,11 +23,15 @@ public class App {
       // replays chosen dead letters to their source topic, each once
       System.exit(DlqRedrive.run(Arrays.copyOfRange(args, 1, args.length), System.out));
     }
-    // Endpoints left unconfigured are served by embedded servers, so that the service runs on a
-    // bare machine; tests build their contexts without this initializer or add it explicitly.
-    // Such a local run from a checkout also reloads a file of routes/ when it is edited.
-    new SpringApplicationBuilder(App.class)
-        .initializers(new EmbeddedServersInitializer(), new LocalRoutesInitializer())
-        .run(args);
+    application().run(args);
+  }
+
+  /**
+   * The service as a Spring application: it refuses to start, naming what is missing, unless every
+   * external endpoint is configured ({@link RequiredEndpoints}). The local run on embedded servers
+   * builds on it and adds the servers.
+   */
+  public static SpringApplicationBuilder application() {
+    return new SpringApplicationBuilder(App.class).initializers(new RequiredEndpoints());
   }
 }

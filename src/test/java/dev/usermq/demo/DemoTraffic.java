@@ -17,7 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * The demo switch ({@code demo.enabled}): publishes a stream of sample auth messages to the auth
+ * The demo switch of the local run ({@link DemoProperties}): publishes a stream of sample auth messages to the auth
  * topic, so a local run shows the service at work. The mix has every kind, repeated message ids
  * and a few bad records; the running counts in the log show where each one went.
  */
@@ -28,18 +28,20 @@ public class DemoTraffic extends RouteBuilder {
   private static final String[] PLATFORMS = {"wechat", "apple", "google"};
 
   private final UserThirdAuthModel bindings;
+  private final DemoProperties properties;
   private final Random random = new Random();
   private final AtomicLong sequence = new AtomicLong();
   private final List<AuthMsg> sent = new ArrayList<>();
   private final List<String> registeredOpenIds = new ArrayList<>();
 
-  public DemoTraffic(UserThirdAuthModel bindings) {
+  public DemoTraffic(UserThirdAuthModel bindings, DemoProperties properties) {
     this.bindings = bindings;
+    this.properties = properties;
   }
 
   @Override
   public void configure() {
-    from("timer:demo-traffic?period={{demo.period:50}}")
+    from("timer:demo-traffic?period=" + Math.max(1, 1000 / properties.rate()))
         .routeId("demo-traffic")
         .bean(this, "next")
         .to("kafka:{{topics.auth}}");

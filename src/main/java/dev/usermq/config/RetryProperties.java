@@ -28,9 +28,9 @@ public record RetryProperties(
     @DefaultValue @Valid @NotNull Unexpected unexpected) {
 
   /**
-   * A dependency down or slow: in-route retries with exponential backoff (each delay twice the
-   * one before), after which the consumer resumes from the committed offset and the record is
-   * tried again, for as long as it takes.
+   * A dependency down or slow: in-route retries with exponential backoff (each delay twice the one
+   * before), after which the consumer resumes from the committed offset and the record is tried
+   * again, for as long as it takes.
    *
    * @param redeliveries in-route retries of a transient fault before the consumer takes over
    * @param initialDelay the delay before the first retry
@@ -46,7 +46,9 @@ public record RetryProperties(
     public boolean isBackoffIncreasing() {
       return initialDelay == null
           || maxDelay == null
-          || (!initialDelay.isNegative() && !initialDelay.isZero() && initialDelay.compareTo(maxDelay) <= 0);
+          || (!initialDelay.isNegative()
+              && !initialDelay.isZero()
+              && initialDelay.compareTo(maxDelay) <= 0);
     }
   }
 

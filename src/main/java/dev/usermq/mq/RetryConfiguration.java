@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The redelivery policies of the {@code auth-msg-errors} route configuration, which names them
  * ({@code redeliveryPolicyRef}). Built here from the typed {@code retry.*} properties rather than
- * written in the route with {@code {{placeholders}}}: the YAML DSL schema wants numbers there, and a
- * placeholder is a string to it.
+ * written in the route with {@code {{placeholders}}}: the YAML DSL schema wants numbers there, and
+ * a placeholder is a string to it.
  */
 @Configuration(proxyBeanMethods = false)
 public class RetryConfiguration {

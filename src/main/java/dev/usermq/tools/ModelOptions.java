@@ -13,8 +13,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 /**
  * The options of every Camel model class, as Camel's catalog describes them ({@code
  * META-INF/org/apache/camel/model/**.json} in camel-core-model, read through the runtime catalog):
- * which Java type an option takes, so that an option naming a bean can be checked against the
- * type the runtime will look the bean up as.
+ * which Java type an option takes, so that an option naming a bean can be checked against the type
+ * the runtime will look the bean up as.
  */
 final class ModelOptions {
 
@@ -75,10 +75,5 @@ final class ModelOptions {
       }
     }
     return null;
-  }
-
-  /** How many model classes the catalog describes. */
-  int size() {
-    return optionTypes.size();
   }
 }

@@ -84,7 +84,8 @@ final class RouteSchema {
   List<Problem> check(RouteFile file) {
     JsonNode document;
     try {
-      document = JsonNodes.readTree(yaml, file.text(), LocationJsonNodeFactoryFactory.getInstance());
+      document =
+          JsonNodes.readTree(yaml, file.text(), LocationJsonNodeFactoryFactory.getInstance());
     } catch (RuntimeException e) {
       return List.of(); // not YAML
     }

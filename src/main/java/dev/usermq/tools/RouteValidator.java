@@ -44,9 +44,9 @@ import org.springframework.boot.logging.LoggingSystem;
  *       beans ({@link StubBeanRepository}) and a properties component backed by the same
  *       configuration. Each file goes through Camel's own YAML routes loader, with source locations
  *       on: YAML syntax errors and DSL errors (unknown keys or steps, wrong structure) are the
- *       loader's, with the line it marks, so the check accepts what the service accepts. The
- *       loader stops at the first DSL error of a file, which is then not checked further
- *       (placeholders and schema aside).
+ *       loader's, with the line it marks, so the check accepts what the service accepts. The loader
+ *       stops at the first DSL error of a file, which is then not checked further (placeholders and
+ *       schema aside).
  *   <li>Each file is also validated against the YAML DSL's JSON schema, as shipped in {@code
  *       camel-yaml-dsl} ({@link RouteSchema}): what editors and ops tools check, and stricter than
  *       the loader where a {@code {{placeholder}}} stands for a number or a boolean. Camel's own

@@ -38,6 +38,7 @@ final class RouteFile {
   record Placeholder(String text, int line) {}
 
   private final Path path;
+  private final String text;
   private final List<String> lines;
 
   /** Per 1-based line: the last line of the widest YAML node that starts on it. */
@@ -50,6 +51,7 @@ final class RouteFile {
 
   private RouteFile(Path path, String text) {
     this.path = path;
+    this.text = text;
     this.lines = text.lines().toList();
     this.blockEnd = new int[lines.size() + 2];
     try {
@@ -69,6 +71,11 @@ final class RouteFile {
 
   Path path() {
     return path;
+  }
+
+  /** The file as written. */
+  String text() {
+    return text;
   }
 
   List<Placeholder> placeholders() {

@@ -1,12 +1,12 @@
 package dev.usermq.tools;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -36,7 +36,6 @@ import org.apache.camel.model.SendDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
 import org.apache.camel.model.language.MethodCallExpression;
 import org.apache.camel.model.language.SimpleExpression;
-import org.apache.camel.spi.Metadata;
 
 /**
  * Checks loaded route definitions against the application: every endpoint URI (component on the
@@ -45,9 +44,10 @@ import org.apache.camel.spi.Metadata;
  * explicit parameters), every class name, the syntax of Simple expressions, and across files the
  * {@code direct:} endpoints and route configurations that routes use, and unique route ids.
  *
- * <p>Definitions are walked by reflection over the Camel model, so a reference is found wherever
- * the DSL allows it; a problem is reported at the line of the nearest definition that knows its
- * line, moved to the line where the offending word is written.
+ * <p>Definitions are walked through the public getters of the Camel model classes, so a reference
+ * is found wherever the DSL allows it; which string options name a bean, and of which type, comes
+ * from Camel's catalog ({@link ModelOptions}). A problem is reported at the line of the nearest
+ * definition that knows its line, moved to the line where the offending word is written.
  */
 final class RouteModelChecker {
 
@@ -56,12 +56,15 @@ final class RouteModelChecker {
   /** A Simple expression in a dynamic URI ({@code toD}). */
   private static final Pattern DYNAMIC_PART = Pattern.compile("\\$(simple)?\\{[^}]*}");
 
-  /** Fields named like a reference that are not bean names. */
+  /** Options named like a reference that are not bean names. */
   private static final Set<String> NOT_BEAN_REFS =
       Set.of("routeTemplateRef", "configurationRef", "executorServiceRef");
 
-  /** Data format fields that name a class. */
-  private static final Set<String> CLASS_NAME_FIELDS =
+  /** Getters that lead back up the tree, or out of the model. */
+  private static final Set<String> NOT_CHILDREN = Set.of("getParent", "getClass");
+
+  /** Data format options that name a class. */
+  private static final Set<String> CLASS_NAME_OPTIONS =
       Set.of(
           "instanceClass",
           "instanceClassName",
@@ -84,11 +87,12 @@ final class RouteModelChecker {
   private final CamelContext context;
   private final ApplicationDefinitions application;
   private final DefaultRuntimeCamelCatalog catalog;
+  private final ModelOptions modelOptions;
   private final Map<String, RouteFile> filesByLocation;
   private final List<Problem> problems;
 
   private final Set<Object> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Map<Class<?>, List<Field>> fieldsByClass = new HashMap<>();
+  private final Map<Class<?>, List<Method>> gettersByClass = new HashMap<>();
   private final Set<String> directConsumers = new HashSet<>();
   private final List<Use> directProducers = new ArrayList<>();
   private final Set<String> routeConfigurations = new HashSet<>();
@@ -104,6 +108,7 @@ final class RouteModelChecker {
     this.context = context;
     this.application = application;
     this.catalog = catalog;
+    this.modelOptions = ModelOptions.load(catalog);
     this.filesByLocation = filesByLocation;
     this.problems = problems;
   }
@@ -153,10 +158,10 @@ final class RouteModelChecker {
     }
     Site here = siteOf(node, site);
     inspect(node, here);
-    for (Field field : modelFields(node.getClass())) {
-      Object value = read(field, node);
+    for (Method getter : getters(node.getClass())) {
+      Object value = read(getter, node);
       if (value instanceof String text) {
-        inspectField(node, field, text, here);
+        inspectOption(node, optionName(getter), text, here);
       } else if (value instanceof Collection<?> items) {
         for (Object item : items) {
           if (isModel(item)) {
@@ -244,9 +249,8 @@ final class RouteModelChecker {
   }
 
   /** A string option of a model node that names a bean or a class. */
-  private void inspectField(Object node, Field field, String value, Site site) {
-    String name = field.getName();
-    if (node instanceof DataFormatDefinition && CLASS_NAME_FIELDS.contains(name)) {
+  private void inspectOption(Object node, String name, String value, Site site) {
+    if (node instanceof DataFormatDefinition && CLASS_NAME_OPTIONS.contains(name)) {
       checkClass(value, site);
       return;
     }
@@ -256,7 +260,7 @@ final class RouteModelChecker {
     if (node instanceof ProcessDefinition || NOT_BEAN_REFS.contains(name)) {
       return;
     }
-    Class<?> javaType = referenceType(field);
+    Class<?> javaType = referenceType(node.getClass(), name);
     boolean namedAsReference = name.equals("ref") || name.endsWith("Ref");
     if (javaType != null || namedAsReference) {
       boolean typed = javaType != null && javaType != AggregationStrategy.class;
@@ -264,14 +268,15 @@ final class RouteModelChecker {
     }
   }
 
-  /** The bean type a string option refers to, from the model's own metadata. */
-  private Class<?> referenceType(Field field) {
-    Metadata metadata = field.getAnnotation(Metadata.class);
-    if (metadata == null || metadata.javaType().isEmpty()) {
+  /** The bean type a string option refers to, from Camel's catalog of the model. */
+  private Class<?> referenceType(Class<?> modelClass, String option) {
+    String typeName = modelOptions.javaType(modelClass, option);
+    if (typeName == null || typeName.isEmpty() || typeName.contains("<")) {
       return null;
     }
-    String typeName = metadata.javaType();
-    if (typeName.startsWith("java.") || typeName.startsWith("javax.")) {
+    if (typeName.startsWith("java.")
+        || typeName.startsWith("javax.")
+        || typeName.startsWith(MODEL_PACKAGE)) {
       return null; // values, or executor services that may be thread pool profiles
     }
     Class<?> type = context.getClassResolver().resolveClass(typeName);
@@ -628,31 +633,46 @@ final class RouteModelChecker {
         && value.getClass().getName().startsWith(MODEL_PACKAGE);
   }
 
-  private List<Field> modelFields(Class<?> type) {
-    return fieldsByClass.computeIfAbsent(
+  /**
+   * The public no-argument getters of a model class that return a value (an option, a child
+   * definition or a list of them), as the model's API exposes them.
+   */
+  private List<Method> getters(Class<?> type) {
+    return gettersByClass.computeIfAbsent(
         type,
         t -> {
-          List<Field> fields = new ArrayList<>();
-          for (Class<?> c = t;
-              c != null && c.getName().startsWith(MODEL_PACKAGE);
-              c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
-              // `parent` leads back up the tree
-              if (!Modifier.isStatic(field.getModifiers()) && !field.getName().equals("parent")) {
-                field.setAccessible(true);
-                fields.add(field);
-              }
+          List<Method> getters = new ArrayList<>();
+          for (Method method : t.getMethods()) {
+            String name = method.getName();
+            if (method.getParameterCount() == 0
+                && !Modifier.isStatic(method.getModifiers())
+                && name.startsWith("get")
+                && name.length() > 3
+                && !NOT_CHILDREN.contains(name)
+                && method.getDeclaringClass().getName().startsWith(MODEL_PACKAGE)
+                && !method.isBridge()
+                && (method.getReturnType() == String.class
+                    || Collection.class.isAssignableFrom(method.getReturnType())
+                    || method.getReturnType().getName().startsWith(MODEL_PACKAGE))) {
+              getters.add(method);
             }
           }
-          return fields;
+          getters.sort(Comparator.comparing(Method::getName));
+          return getters;
         });
   }
 
-  private static Object read(Field field, Object node) {
+  /** {@code idempotentRepository} for {@code getIdempotentRepository}. */
+  private static String optionName(Method getter) {
+    String name = getter.getName().substring(3);
+    return Character.toLowerCase(name.charAt(0)) + name.substring(1);
+  }
+
+  private static Object read(Method getter, Object node) {
     try {
-      return field.get(node);
-    } catch (IllegalAccessException e) {
-      return null;
+      return getter.invoke(node);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null; // a getter that needs a running context: nothing to check there
     }
   }
 }

@@ -44,11 +44,14 @@ import org.springframework.boot.logging.LoggingSystem;
  *       beans ({@link StubBeanRepository}) and a properties component backed by the same
  *       configuration. Each file goes through Camel's own YAML routes loader, with source locations
  *       on: YAML syntax errors and DSL errors (unknown keys or steps, wrong structure) are the
- *       loader's, with the line it marks, so the check accepts exactly what the service accepts.
- *       The JSON-schema validator ({@code camel-yaml-dsl-validator}) checks structure only, not
- *       beans, placeholders or endpoint options, and was not available to this build at 4.17.0. The
- *       loader stops at the first DSL error of a file, which is then not checked further
- *       (placeholders aside).
+ *       loader's, with the line it marks, so the check accepts what the service accepts. The loader
+ *       stops at the first DSL error of a file, which is then not checked further (placeholders and
+ *       schema aside).
+ *   <li>Each file is also validated against the YAML DSL's JSON schema, as shipped in {@code
+ *       camel-yaml-dsl} ({@link RouteSchema}): what editors and ops tools check, and stricter than
+ *       the loader where a {@code {{placeholder}}} stands for a number or a boolean. Camel's own
+ *       {@code camel-yaml-dsl-validator} is not published for 4.17.0; the same JSON-schema library
+ *       and version it uses does the check here.
  *   <li>Every {@code {{placeholder}}} written in the file (comments aside) is resolved.
  *   <li>The loaded definitions are walked ({@link RouteModelChecker}): endpoint options are checked
  *       with the runtime catalog, then the endpoint is created as the service would create it (not
@@ -75,6 +78,7 @@ public final class RouteValidator {
       Pattern.compile("(?:Unsupported field|Unknown node id|Duplicate field): ([^\\s]+)");
 
   private final ApplicationDefinitions application;
+  private final RouteSchema schema = RouteSchema.load();
 
   private RouteValidator(ApplicationDefinitions application) {
     this.application = application;
@@ -108,6 +112,15 @@ public final class RouteValidator {
                 + "/)");
         out.println(
             "Checks *" + ROUTE_FILE_SUFFIX + " route files; exit code 0 when clean, 1 otherwise.");
+        out.println(
+            "Checks: YAML syntax and the YAML DSL (Camel's loader), the YAML DSL JSON schema ("
+                + RouteSchema.RESOURCE
+                + "), placeholders, endpoints, bean names, types and methods, classes, Simple"
+                + " expressions, route ids, direct: targets and route configurations.");
+        out.println(
+            "Uses Camel's public API and catalog only (model getters, runtime catalog); no check"
+                + " is left out for that.");
+        out.println("Output: one line per problem, file:line: message, then a summary.");
         return 0;
       }
       if (arg.startsWith("--")) {
@@ -166,12 +179,17 @@ public final class RouteValidator {
             ResourceHelper.resolveResource(context, "file:" + file.path().toAbsolutePath());
         byLocation.put(resource.getLocation(), file);
         Set<Object> before = identitySet(model);
+        List<Problem> schemaProblems = new ArrayList<>(schema.check(file));
         try {
           PluginHelper.getRoutesLoader(context).loadRoutes(resource);
         } catch (Exception e) {
-          problems.add(loadProblem(file, e));
+          Problem loadProblem = loadProblem(file, e);
+          problems.add(loadProblem);
+          // the loader's words for what the schema also found there: the service's own
+          schemaProblems.removeIf(p -> p.line() == loadProblem.line());
           everyFileLoaded = false;
         }
+        problems.addAll(schemaProblems);
         for (Object definition : definitions(model)) {
           if (!before.contains(definition)) {
             definitions.add(Map.entry(definition, file));

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usermq.App;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -75,6 +77,17 @@ class RouteValidatorTest {
   }
 
   @Test
+  void beanOfTheWrongTypeForAnOptionIsReportedWithFileAndLine() {
+    Report report = validate(validator, fixture("wrong-bean-type.camel.yaml"));
+
+    assertThat(report.problems())
+        .containsExactly(
+            fixture("wrong-bean-type.camel.yaml")
+                + ":9: bean 'processingStats' is a dev.usermq.mq.ProcessingStats, not a"
+                + " org.apache.camel.spi.IdempotentRepository");
+  }
+
+  @Test
   void unknownBeanMethodOrWrongParameterCountIsReportedWithFileAndLine() {
     Report report = validate(validator, fixture("unknown-method.camel.yaml"));
 
@@ -140,6 +153,48 @@ class RouteValidatorTest {
   }
 
   @Test
+  void theServiceRoutesPassTheYamlDslSchema() throws IOException {
+    RouteSchema schema = RouteSchema.load();
+
+    try (Stream<Path> files = Files.list(Path.of("routes"))) {
+      List<Path> routes = files.filter(p -> p.toString().endsWith(".camel.yaml")).toList();
+      assertThat(routes).isNotEmpty();
+      for (Path route : routes) {
+        assertThat(schema.check(RouteFile.read(route))).as(route.toString()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aPlaceholderWhereTheSchemaWantsANumberIsReportedAtItsLine() {
+    // the placeholder itself resolves: only the schema objects to it
+    RouteValidator withX = RouteValidator.forApplication(App.class, "--x=3");
+
+    Report report = validate(withX, fixture("placeholder-for-number.camel.yaml"));
+
+    assertThat(report.problems())
+        .containsExactly(
+            fixture("placeholder-for-number.camel.yaml")
+                + ":11: YAML DSL schema: routeConfiguration.onException[0].onException"
+                + ".redeliveryPolicy.maximumRedeliveries: string found, number expected");
+  }
+
+  @Test
+  void schemaViolationsAreReportedOneLineEachWithFileAndLine() {
+    Report report = validate(validator, fixture("schema-violations.camel.yaml"));
+
+    String file = fixture("schema-violations.camel.yaml").toString();
+    assertThat(report.problems())
+        .containsExactly(
+            // the loader stops at the first unknown key, and says it in its own words
+            file + ":10: YAML DSL: Unsupported field: logginLevel",
+            file
+                + ":16: YAML DSL schema: route.from.steps[2].delay.asyncDelayed: string found,"
+                + " boolean expected",
+            file + ":19: YAML DSL schema: unknown key 'patern' in route.from.steps[3].to");
+  }
+
+  @Test
   void anyProblemMakesTheExitCodeNonZeroAndEveryFileIsReported() {
     Report report = validate(validator, FIXTURES);
 
@@ -150,15 +205,18 @@ class RouteValidatorTest {
             Stream.of(
                     "bad-indentation",
                     "invalid-simple",
+                    "placeholder-for-number",
+                    "schema-violations",
                     "unknown-bean",
                     "unknown-endpoint-option",
                     "unknown-key",
                     "unknown-method",
-                    "unknown-placeholder")
+                    "unknown-placeholder",
+                    "wrong-bean-type")
                 .map(name -> fixture(name + ".camel.yaml").toString())
                 .toArray(String[]::new));
     assertThat(report.lines().get(report.lines().size() - 1))
-        .isEqualTo("validate-routes: 11 problem(s), 7 file(s) checked");
+        .isEqualTo("validate-routes: 17 problem(s), 10 file(s) checked");
   }
 
   @Test

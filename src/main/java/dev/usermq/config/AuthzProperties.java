@@ -1,18 +1,23 @@
 package dev.usermq.config;
 
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * The authorization service ({@code AUTHZ_TARGET}, {@code AUTHZ_DEADLINE}, {@code AUTHZ_PLAINTEXT}).
  *
- * @param target {@code host:port} (or any gRPC target string) of {@code AuthzService}
+ * @param target {@code host:port} (or any gRPC target string) of {@code AuthzService}; unset, a
+ *     local run starts an embedded stub
  * @param deadline deadline of every call; a call past it counts as authz being unavailable
  * @param plaintext false to speak TLS to the target
  */
+@Validated
 @ConfigurationProperties("authz")
 public record AuthzProperties(
     String target,
-    @DefaultValue("2s") Duration deadline,
+    @DefaultValue("2s") @NotNull @DurationMin(millis = 1) Duration deadline,
     @DefaultValue("true") boolean plaintext) {}

@@ -3,10 +3,11 @@ package dev.usermq.mq;
 import static dev.usermq.mq.InvalidAuthMsgException.PARSE_ERROR;
 import static dev.usermq.mq.InvalidAuthMsgException.VALIDATION_ERROR;
 
+import dev.usermq.config.AuthMsgProperties;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +28,12 @@ public class AuthMsgValidator {
 
   private final int maxBytes;
 
-  public AuthMsgValidator(@Value("${auth-msg.max-bytes:16384}") int maxBytes) {
+  @Autowired
+  public AuthMsgValidator(AuthMsgProperties properties) {
+    this(properties.maxBytes());
+  }
+
+  AuthMsgValidator(int maxBytes) {
     this.maxBytes = maxBytes;
   }
 

@@ -70,7 +70,8 @@ public class ConsumerLagReporter implements MetricsReporter {
 
   @Override
   public void close() {
-    gauges.values().forEach(registry::remove);
+    // a client configured without a registry has no gauges, and nothing to remove them from
+    gauges.values().forEach(gauge -> registry.remove(gauge));
     gauges.clear();
   }
 

@@ -1,5 +1,6 @@
 package dev.usermq.mq;
 
+import dev.usermq.config.ConsumerProperties;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.sql.SQLException;
@@ -22,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
@@ -74,17 +74,14 @@ public class ConsumptionGuard implements DisposableBean {
   public ConsumptionGuard(
       CamelContext camel,
       HealthContributorRegistry health,
-      @Value("${consumer.pause.enabled:true}") boolean enabled,
-      @Value("${consumer.pause.dependencies:db,redis,authz,kafka}") List<String> dependencies,
-      @Value("${consumer.pause.check-interval:5s}") Duration checkInterval,
-      @Value("${consumer.pause.max-check-interval:60s}") Duration maxCheckInterval) {
+      ConsumerProperties consumer) {
     this(
         camel,
         health,
-        enabled,
-        dependencies,
-        checkInterval,
-        maxCheckInterval,
+        consumer.pause().enabled(),
+        consumer.pause().dependencies(),
+        consumer.pause().checkInterval(),
+        consumer.pause().maxCheckInterval(),
         Clock.systemUTC(),
         singleThread());
   }

@@ -1,5 +1,6 @@
 package dev.usermq.mq;
 
+import dev.usermq.config.OutboxProperties;
 import dev.usermq.logic.SideEffects;
 import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
@@ -13,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -48,14 +48,13 @@ public class OutboxRelay {
       AuthzCommandModel authzCommands,
       FailureClassifier classifier,
       MeterRegistry meters,
-      @Value("${outbox.relay-min-age:60s}") Duration minAge,
-      @Value("${outbox.relay-batch-size:500}") int batchSize) {
+      OutboxProperties properties) {
     this.outbox = outbox;
     this.authzCommands = authzCommands;
     this.classifier = classifier;
     this.meters = meters;
-    this.minAge = minAge;
-    this.batchSize = batchSize;
+    this.minAge = properties.relayMinAge();
+    this.batchSize = properties.relayBatchSize();
     for (String type : new String[] {"event", "authz"}) {
       for (String path : new String[] {"inline", "relay"}) {
         failures(type, path);

@@ -3,19 +3,16 @@ package dev.usermq.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import dev.usermq.config.ConfigurationMetadata;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -49,6 +45,10 @@ class HelmChartTest {
 
   /** Environment variables that configure the JVM, not the service. */
   private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+
+  /** The Spring Boot and Camel properties the chart may set. */
+  private static final List<String> STARTER_PREFIXES =
+      List.of("spring.", "camel.", "logging.", "management.");
 
   /** The endpoints that, left unset, make the service start embedded servers instead. */
   private static final Set<String> EXTERNAL_ENDPOINTS =
@@ -533,8 +533,8 @@ class HelmChartTest {
 
   /**
    * Environment forms of every property the service reads: the keys and placeholders of
-   * application.yaml, the typed configuration records, and the Spring Boot and Camel properties
-   * that their starters declare. Spring's relaxed binding maps {@code a.b-c} to {@code A_B_C}.
+   * application.yaml, and from the configuration metadata the properties of the typed
+   * configuration records and the Spring Boot and Camel properties that their starters declare.
    */
   private static Set<String> knownEnvironmentVariables() throws IOException {
     Set<String> properties = new TreeSet<>();
@@ -548,63 +548,18 @@ class HelmChartTest {
     while (placeholders.find()) {
       properties.add(placeholders.group(1));
     }
-    for (String type : configurationRecords()) {
-      try {
-        Class<?> record = Class.forName(type);
-        String prefix = record.getAnnotation(ConfigurationProperties.class).value();
-        for (var component : record.getRecordComponents()) {
-          properties.add(prefix + "." + kebab(component.getName()));
-        }
-      } catch (ClassNotFoundException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    properties.addAll(starterProperties());
+    ConfigurationMetadata metadata = ConfigurationMetadata.load();
+    properties.addAll(metadata.project().keySet());
+    metadata.starters().stream()
+        .filter(name -> STARTER_PREFIXES.stream().anyMatch(name::startsWith))
+        .forEach(properties::add);
 
     Set<String> variables =
         properties.stream()
-            .map(HelmChartTest::envForm)
+            .map(ConfigurationMetadata::environmentVariable)
             .collect(Collectors.toCollection(TreeSet::new));
     variables.addAll(JVM_VARIABLES);
     return variables;
-  }
-
-  private static List<String> configurationRecords() throws IOException {
-    Path config = Path.of("src/main/java/dev/usermq/config");
-    try (Stream<Path> files = Files.list(config)) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .filter(f -> f.endsWith("Properties.java"))
-          .map(f -> "dev.usermq.config." + f.substring(0, f.length() - ".java".length()))
-          .toList();
-    }
-  }
-
-  /**
-   * spring.*, camel.*, logging.* and management.* properties from the configuration metadata of
-   * the starters.
-   */
-  private static Set<String> starterProperties() throws IOException {
-    Set<String> names = new TreeSet<>();
-    ObjectMapper json = new ObjectMapper();
-    Enumeration<URL> metadata =
-        HelmChartTest.class
-            .getClassLoader()
-            .getResources("META-INF/spring-configuration-metadata.json");
-    while (metadata.hasMoreElements()) {
-      try (InputStream in = metadata.nextElement().openStream()) {
-        for (JsonNode property : json.readTree(in).path("properties")) {
-          String name = property.path("name").asText();
-          if (name.startsWith("spring.")
-              || name.startsWith("camel.")
-              || name.startsWith("logging.")
-              || name.startsWith("management.")) {
-            names.add(name);
-          }
-        }
-      }
-    }
-    return names;
   }
 
   @SuppressWarnings("unchecked")
@@ -618,14 +573,6 @@ class HelmChartTest {
             into.add(name);
           }
         });
-  }
-
-  private static String kebab(String camel) {
-    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-  }
-
-  private static String envForm(String property) {
-    return property.replace('.', '_').replace('-', '_').toUpperCase();
   }
 
   // --- navigating the rendered manifests ----------------------------------------------------

@@ -1,11 +1,15 @@
 package dev.usermq.mq;
 
+import static io.micrometer.core.instrument.Metrics.globalRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Max;
@@ -43,10 +47,21 @@ class ConsumerLagReporterTest {
     ConsumerLagReporter reporter = new ConsumerLagReporter();
     reporter.configure(Map.of());
     try (Metrics kafka = new Metrics()) {
-      kafka.addReporter(reporter);
-      kafka.sensor("records-lag").add(lagMax(kafka, Map.of("client-id", "c")), new Max());
+      MetricName lagMax = lagMax(kafka, Map.of("client-id", "c"));
+      kafka.sensor("records-lag").add(lagMax, new Max());
+      KafkaMetric metric = kafka.metric(lagMax);
+
+      // called directly: Kafka catches what a reporter throws and only logs it
+      assertThatNoException()
+          .isThrownBy(
+              () -> {
+                reporter.init(List.of(metric));
+                reporter.metricChange(metric);
+                reporter.metricRemoval(metric);
+                reporter.close();
+              });
     }
-    assertThat(meters.getMeters()).isEmpty();
+    assertThat(globalRegistry.find("usermq.kafka.consumer.lag").meters()).isEmpty();
   }
 
   private Gauge gauge() {

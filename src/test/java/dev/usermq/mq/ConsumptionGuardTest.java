@@ -3,6 +3,7 @@ package dev.usermq.mq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.usermq.config.ConsumerProperties;
 import dev.usermq.repository.DependencyUnavailableException;
 import io.grpc.Status;
 import java.sql.SQLTransientConnectionException;
@@ -30,6 +31,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -89,6 +91,7 @@ class ConsumptionGuardTest {
                     .setConversionService(ApplicationConversionService.getSharedInstance()))
         .withPropertyValues(
             "consumer.pause.check-interval=10ms", "consumer.pause.max-check-interval=40ms")
+        .withUserConfiguration(ConsumerConfiguration.class)
         .withBean(CamelContext.class, () -> camel)
         .withBean(HealthContributorRegistry.class, this::registry)
         .withBean(ConsumptionGuard.class)
@@ -106,6 +109,10 @@ class ConsumptionGuardTest {
               assertThat(status()).isEqualTo(ServiceStatus.Started);
             });
   }
+
+  /** The consumer properties, bound as in the service. */
+  @EnableConfigurationProperties(ConsumerProperties.class)
+  static class ConsumerConfiguration {}
 
   @Test
   void checksComeAtDoublingIntervalsUpToTheCap() {

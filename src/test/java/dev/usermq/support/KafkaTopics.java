@@ -23,6 +23,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaTopics implements AutoCloseable {
 
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
@@ -67,11 +69,27 @@ public final class KafkaTopics implements AutoCloseable {
     return matching(match);
   }
 
-  /** The records seen so far that match, after reading what is on the topics now. */
+  /**
+   * The records seen so far that match, after reading everything on the topics now: up to the end
+   * offset of every partition, so that an empty answer means that no such record was written.
+   */
   public synchronized List<ConsumerRecord<byte[], byte[]>> matching(
       Predicate<ConsumerRecord<byte[], byte[]>> match) {
-    consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), READ_TIMEOUT);
+    long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+    do {
+      consumer.poll(Duration.ofMillis(100)).forEach(seen::add);
+    } while (!readUpTo(end) && System.nanoTime() < deadline);
+    if (!readUpTo(end)) {
+      throw new IllegalStateException(
+          "could not read " + end.keySet() + " up to " + end + " within " + READ_TIMEOUT);
+    }
     return seen.stream().filter(match).toList();
+  }
+
+  private boolean readUpTo(Map<TopicPartition, Long> end) {
+    return end.entrySet().stream()
+        .allMatch(e -> consumer.position(e.getKey(), READ_TIMEOUT) >= e.getValue());
   }
 
   @Override

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.usermq.config.CacheProperties;
 import dev.usermq.config.IdempotencyProperties;
 import dev.usermq.repository.model.UserModel;
-import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -22,13 +21,13 @@ public class RedisConfiguration {
       StringRedisTemplate redis,
       UserModel users,
       IdempotencyProperties keys,
-      @Value("${cache.user-ttl:10m}") Duration userTtl) {
+      CacheProperties cache) {
     ObjectMapper json =
         new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // entries written by an older or newer version of the row still read
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    return new UserCache(redis, users, json, keys.prefix(), userTtl);
+    return new UserCache(redis, users, json, keys.prefix(), cache.userTtl());
   }
 }

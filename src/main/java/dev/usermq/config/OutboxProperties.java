@@ -1,0 +1,26 @@
+package dev.usermq.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The outbox relay ({@code OUTBOX_*}): events and authz commands that a crash or an outage left
+ * undelivered are delivered again by the relay route.
+ *
+ * @param relayInterval how often the relay looks for events and authz commands a crash or an
+ *     outage left undelivered (the relay route's timer)
+ * @param relayMinAge age after which an undelivered event or authz command is relayed; younger
+ *     ones are still being delivered by the record that wrote them (0: every undelivered one)
+ * @param relayBatchSize events, and users with pending authz commands, per relay pass
+ */
+@Validated
+@ConfigurationProperties("outbox")
+public record OutboxProperties(
+    @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration relayInterval,
+    @DefaultValue("60s") @NotNull @DurationMin(seconds = 0) Duration relayMinAge,
+    @DefaultValue("500") @Min(1) int relayBatchSize) {}

@@ -17,6 +17,7 @@ import org.springframework.boot.context.config.ConfigDataLocationResolverContext
 import org.springframework.boot.context.config.ConfigDataResource;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.bind.Name;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.DefaultResourceLoader;
@@ -133,7 +134,10 @@ public final class ConfigurationDefaults {
     RecordComponent[] components = type.getRecordComponents();
     Parameter[] parameters = canonicalConstructor(type, components).getParameters();
     for (int i = 0; i < components.length; i++) {
-      String name = prefix + "." + kebab(components[i].getName());
+      // @Name renames a property whose Java name cannot be its own (retry.transient)
+      Name renamed = parameters[i].getAnnotation(Name.class);
+      String name =
+          prefix + "." + (renamed != null ? renamed.value() : kebab(components[i].getName()));
       if (components[i].getType().isRecord()) {
         collect(name, components[i].getType(), into);
         continue;

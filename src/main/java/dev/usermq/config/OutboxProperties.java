@@ -17,10 +17,13 @@ import org.springframework.validation.annotation.Validated;
  * @param relayMinAge age after which an undelivered event or authz command is relayed; younger
  *     ones are still being delivered by the record that wrote them (0: every undelivered one)
  * @param relayBatchSize events, and users with pending authz commands, per relay pass
+ * @param retention how long published events and delivered authz commands are kept before the
+ *     retention route deletes them (they are only needed to tell what was delivered)
  */
 @Validated
 @ConfigurationProperties("outbox")
 public record OutboxProperties(
     @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration relayInterval,
     @DefaultValue("60s") @NotNull @DurationMin(seconds = 0) Duration relayMinAge,
-    @DefaultValue("500") @Min(1) int relayBatchSize) {}
+    @DefaultValue("500") @Min(1) int relayBatchSize,
+    @DefaultValue("7d") @NotNull @DurationMin(hours = 1) Duration retention) {}

@@ -17,6 +17,8 @@ import org.springframework.test.context.ContextConfiguration;
       "retry.transient.initial-delay=50",
       "retry.transient.max-delay=400",
       "outbox.relay-interval=1h",
+      "retention.interval=1s",
+      "retention.batch-size=2",
       "stats.log-interval=1h",
       "consumer.pause.check-interval=500ms"
     })

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The authorization service ({@code AUTHZ_TARGET}, {@code AUTHZ_DEADLINE}, {@code AUTHZ_PLAINTEXT}).
+ * The authorization service ({@code AUTHZ_TARGET}, {@code AUTHZ_DEADLINE}, {@code
+ * AUTHZ_PLAINTEXT}).
  *
  * @param target {@code host:port} (or any gRPC target string) of {@code AuthzService}; unset, a
  *     local run starts an embedded stub

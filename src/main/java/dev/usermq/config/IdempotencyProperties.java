@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * The Redis fast path of de-duplication ({@code IDEMPOTENCY_TTL}, {@code IDEMPOTENCY_PREFIX}); the
  * lasting record of a processed message is its row in the MySQL {@code auth_msg} ledger.
  *
- * @param ttl how long Redis remembers a processed message id; the MySQL ledger covers the time after
+ * @param ttl how long Redis remembers a processed message id; the MySQL ledger covers the time
+ *     after
  * @param prefix service prefix of the Redis keys: {@code <prefix>:msg:processed:<message_id>} and
  *     the user cache's
  */

@@ -12,8 +12,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param retention how long a processed message id is kept in the ledger. A record older than this
  *     that comes again is processed again, so it must exceed the time a record can come back: the
- *     inbound topic's retention (a consumer group reset to the earliest offset) plus the time a dead
- *     letter may wait for {@code redrive-dlq}
+ *     inbound topic's retention (a consumer group reset to the earliest offset) plus the time a
+ *     dead letter may wait for {@code redrive-dlq}
  */
 @Validated
 @ConfigurationProperties("ledger")

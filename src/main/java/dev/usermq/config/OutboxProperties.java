@@ -12,10 +12,10 @@ import org.springframework.validation.annotation.Validated;
  * The outbox relay ({@code OUTBOX_*}): events and authz commands that a crash or an outage left
  * undelivered are delivered again by the relay route.
  *
- * @param relayInterval how often the relay looks for events and authz commands a crash or an
- *     outage left undelivered (the relay route's timer)
- * @param relayMinAge age after which an undelivered event or authz command is relayed; younger
- *     ones are still being delivered by the record that wrote them (0: every undelivered one)
+ * @param relayInterval how often the relay looks for events and authz commands a crash or an outage
+ *     left undelivered (the relay route's timer)
+ * @param relayMinAge age after which an undelivered event or authz command is relayed; younger ones
+ *     are still being delivered by the record that wrote them (0: every undelivered one)
  * @param relayBatchSize events, and users with pending authz commands, per relay pass
  * @param retention how long published events and delivered authz commands are kept before the
  *     retention route deletes them (they are only needed to tell what was delivered)

@@ -7,12 +7,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * OpenTelemetry tracing of records ({@code TRACING_ENABLED}, {@code
- * TRACING_SAMPLING_PROBABILITY}); application.yaml hands both to Camel's and Spring Boot's tracing
- * properties.
+ * OpenTelemetry tracing of records ({@code TRACING_ENABLED}, {@code TRACING_SAMPLING_PROBABILITY});
+ * application.yaml hands both to Camel's and Spring Boot's tracing properties.
  *
- * @param enabled OpenTelemetry tracing of records: a record's span continues the W3C traceparent
- *     of its Kafka headers, and its events and authz calls carry it on. Off: no spans, nothing
+ * @param enabled OpenTelemetry tracing of records: a record's span continues the W3C traceparent of
+ *     its Kafka headers, and its events and authz calls carry it on. Off: no spans, nothing
  *     exported. On, spans go to {@code management.otlp.tracing.endpoint} ({@code
  *     MANAGEMENT_OTLP_TRACING_ENDPOINT}) when it is set, and the log carries traceId and spanId
  *     either way

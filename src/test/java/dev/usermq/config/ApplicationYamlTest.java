@@ -18,7 +18,8 @@ class ApplicationYamlTest {
     // keeps the JVM alive: without it, and without Camel's run controller, the service stopped
     // right after "Started".
     List<PropertySource<?>> yaml =
-        new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"));
+        new YamlPropertySourceLoader()
+            .load("application", new ClassPathResource("application.yaml"));
 
     assertThat(yaml).isNotEmpty();
     assertThat(ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", null)).isTrue();

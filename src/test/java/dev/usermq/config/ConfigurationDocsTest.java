@@ -32,8 +32,8 @@ class ConfigurationDocsTest {
       List.of("spring.", "camel.", "management.", "logging.", "server.");
 
   /**
-   * Groups of the service still read by name, without a record of their own: their rows are
-   * checked against the metadata once it has the group.
+   * Groups of the service still read by name, without a record of their own: their rows are checked
+   * against the metadata once it has the group.
    */
   private static final Set<String> UNTYPED_GROUPS = Set.of("retry", "demo");
 

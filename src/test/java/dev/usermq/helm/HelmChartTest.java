@@ -195,7 +195,8 @@ class HelmChartTest {
   void tracingIsOffByDefaultAndExportsToTheCollectorWhenOn() {
     Map<String, String> off = env(container(deployment(render(CHART))));
     assertThat(off).containsEntry("TRACING_ENABLED", "false");
-    assertThat(off).doesNotContainKeys("MANAGEMENT_OTLP_TRACING_ENDPOINT", "TRACING_SAMPLING_PROBABILITY");
+    assertThat(off)
+        .doesNotContainKeys("MANAGEMENT_OTLP_TRACING_ENDPOINT", "TRACING_SAMPLING_PROBABILITY");
 
     Map<String, String> on =
         env(
@@ -533,8 +534,8 @@ class HelmChartTest {
 
   /**
    * Environment forms of every property the service reads: the keys and placeholders of
-   * application.yaml, and from the configuration metadata the properties of the typed
-   * configuration records and the Spring Boot and Camel properties that their starters declare.
+   * application.yaml, and from the configuration metadata the properties of the typed configuration
+   * records and the Spring Boot and Camel properties that their starters declare.
    */
   private static Set<String> knownEnvironmentVariables() throws IOException {
     Set<String> properties = new TreeSet<>();

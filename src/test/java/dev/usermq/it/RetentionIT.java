@@ -45,7 +45,8 @@ class RetentionIT extends EmbeddedServersIT {
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              assertThat(ids("outbox", "event_id")).containsExactlyInAnyOrder("young-sent", "old-unsent");
+              assertThat(ids("outbox", "event_id"))
+                  .containsExactlyInAnyOrder("young-sent", "old-unsent");
               assertThat(ids("authz_command", "command_id"))
                   .containsExactlyInAnyOrder("young-done", "old-pending");
               assertThat(ids("auth_msg", "message_id")).containsExactly("young");
@@ -61,7 +62,8 @@ class RetentionIT extends EmbeddedServersIT {
   }
 
   private java.util.List<String> ids(String table, String column) {
-    return jdbc.sql("SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")
+    return jdbc
+        .sql("SELECT " + column + " FROM " + table + " WHERE " + column + " LIKE ?")
         .param(prefix + "%")
         .query(String.class)
         .list()

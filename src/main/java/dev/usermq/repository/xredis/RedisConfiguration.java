@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.usermq.config.IdempotencyProperties;
 import dev.usermq.repository.model.UserModel;
+import dev.usermq.repository.model.UserThirdAuthModel;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +22,7 @@ public class RedisConfiguration {
   public UserCache userCache(
       StringRedisTemplate redis,
       UserModel users,
+      UserThirdAuthModel bindings,
       IdempotencyProperties keys,
       @Value("${cache.user-ttl:10m}") Duration userTtl) {
     ObjectMapper json =
@@ -29,6 +31,6 @@ public class RedisConfiguration {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // entries written by an older or newer version of the row still read
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    return new UserCache(redis, users, json, keys.prefix(), userTtl);
+    return new UserCache(redis, users, bindings, json, keys.prefix(), userTtl);
   }
 }

@@ -24,6 +24,8 @@ import org.apache.camel.component.grpc.GrpcConfiguration;
  * to camel-grpc's own method handler (failures, headers, the {@code CamelGrpcMethodName} header).
  * It stops the server gracefully: calls in flight may finish for the shutdown grace.
  */
+// the scheme, by which Camel finds camel-grpc's option configurers (the annotation is not inherited)
+@org.apache.camel.spi.annotations.Component("grpc")
 public class SharedPortGrpcComponent extends GrpcComponent {
 
   private final List<BindableService> besideServices;

@@ -84,7 +84,8 @@ public class SharedPortGrpcConsumer extends DefaultConsumer {
 
   private Server buildServer() {
     GrpcConfiguration config = endpoint.getConfiguration();
-    if (config.getHost() == null || config.getHost().isEmpty() || config.getPort() <= 0) {
+    // unlike camel-grpc's own consumer, port 0 is allowed: a free port (tests, side-by-side runs)
+    if (config.getHost() == null || config.getHost().isEmpty() || config.getPort() < 0) {
       throw new IllegalArgumentException("No server start properties (host, port) specified");
     }
     NettyServerBuilder builder =

@@ -60,7 +60,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "kafka.brokers=127.0.0.1:9",
       "camel.component.kafka.lazy-start-producer=true",
       "outbox.relay-interval=1h",
-      "stats.log-interval=1h"
+      "stats.log-interval=1h",
+      "grpc.port=0"
     })
 @ContextConfiguration(initializers = EmbeddedServersInitializer.class)
 // tests leave tracing off unless asked

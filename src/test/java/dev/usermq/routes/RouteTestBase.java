@@ -4,6 +4,7 @@ import dev.usermq.App;
 import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.mq.ProcessingStats;
 import dev.usermq.repository.rpc.AuthzSrv;
+import dev.usermq.repository.xredis.UserCache;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -54,6 +55,7 @@ abstract class RouteTestBase {
   @Autowired ProducerTemplate producer;
   @MockitoBean AuthzSrv authz;
   @MockitoSpyBean ProcessingStats stats;
+  @MockitoSpyBean UserCache userCache;
 
   @BeforeEach
   void adviseOnceAndResetMocks() throws Exception {

@@ -15,8 +15,8 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Keeps {@code grpc.health.v1.Health} in step with the readiness health group (what
- * {@code /actuator/health/readiness} answers): {@code SERVING} while it is UP, {@code NOT_SERVING}
+ * Keeps {@code grpc.health.v1.Health} in step with the readiness health group (what {@code
+ * /actuator/health/readiness} answers): {@code SERVING} while it is UP, {@code NOT_SERVING}
  * otherwise, for the whole server ({@code ""}) and each named service. From the moment the
  * application starts stopping, {@code NOT_SERVING} for good, so that clients go elsewhere while the
  * calls in flight drain.

@@ -8,7 +8,8 @@ import org.apache.camel.component.grpc.GrpcEndpoint;
 /** A camel-grpc endpoint whose consumer serves {@link SharedPortGrpcComponent}'s services too. */
 public class SharedPortGrpcEndpoint extends GrpcEndpoint {
 
-  public SharedPortGrpcEndpoint(String uri, SharedPortGrpcComponent component, GrpcConfiguration c) {
+  public SharedPortGrpcEndpoint(
+      String uri, SharedPortGrpcComponent component, GrpcConfiguration c) {
     super(uri, component, c);
   }
 

@@ -45,9 +45,9 @@ public class UserQueries {
   }
 
   /**
-   * The user the account is bound to. The binding comes from the database, the user from the
-   * cache; an UNBIND that commits between the two gives a cached user without the binding, which
-   * is answered as unbound, as it now is.
+   * The user the account is bound to. The binding comes from the database, the user from the cache;
+   * an UNBIND that commits between the two gives a cached user without the binding, which is
+   * answered as unbound, as it now is.
    */
   public User getUserByThirdAuth(GetUserByThirdAuthRequest request) {
     if (request.getPlatform().isEmpty() || request.getOpenId().isEmpty()) {

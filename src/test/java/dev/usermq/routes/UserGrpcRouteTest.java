@@ -46,12 +46,16 @@ class UserGrpcRouteTest extends RouteTestBase {
 
   @Test
   void getUserAnswersTheCachedUserWithItsAccountsInOrder() {
-    UserRow row = new UserRow(42L, "nick", "https://a.test/x.png", UserRow.DEACTIVATED, 3, null, null);
+    UserRow row =
+        new UserRow(42L, "nick", "https://a.test/x.png", UserRow.DEACTIVATED, 3, null, null);
     doReturn(
             Optional.of(
                 new CachedUser(
                     row,
-                    List.of(binding(42, "wechat", "o2"), binding(42, "apple", "o9"), binding(42, "wechat", "o1")))))
+                    List.of(
+                        binding(42, "wechat", "o2"),
+                        binding(42, "apple", "o9"),
+                        binding(42, "wechat", "o1")))))
         .when(userCache)
         .findWithThirdAuths(42L);
 
@@ -108,7 +112,9 @@ class UserGrpcRouteTest extends RouteTestBase {
     bindings.save(UserThirdAuthRow.newBinding(userId, "apple", openId, "u"));
     // the cache already holds the user as the UNBIND left it
     UserRow row = users.findById(userId).orElseThrow();
-    doReturn(Optional.of(new CachedUser(row, List.of()))).when(userCache).findWithThirdAuths(userId);
+    doReturn(Optional.of(new CachedUser(row, List.of())))
+        .when(userCache)
+        .findWithThirdAuths(userId);
 
     assertThat(statusOf(call("getUserByThirdAuth", byAccount("apple", openId))))
         .isEqualTo(Status.Code.NOT_FOUND);
@@ -143,7 +149,8 @@ class UserGrpcRouteTest extends RouteTestBase {
         Context.current().withDeadline(Deadline.after(-1, TimeUnit.SECONDS), timer);
     AtomicReference<Exchange> done = new AtomicReference<>();
     try {
-      expired.run(() -> done.set(call("getUser", GetUserRequest.newBuilder().setUserId(3).build())));
+      expired.run(
+          () -> done.set(call("getUser", GetUserRequest.newBuilder().setUserId(3).build())));
     } finally {
       expired.cancel(null);
       timer.shutdownNow();

@@ -16,9 +16,9 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Cache-aside of users by id in Redis (the seed's cached model), under {@code
- * <prefix>:cache:user:<id>}: the row with the accounts bound to it ({@link CachedUser}). Every entry
- * carries the row's {@code cache_version}, and every write of a user or of its bindings bumps that
- * version in its transaction and leaves a tombstone of the new version in
+ * <prefix>:cache:user:<id>}: the row with the accounts bound to it ({@link CachedUser}). Every
+ * entry carries the row's {@code cache_version}, and every write of a user or of its bindings bumps
+ * that version in its transaction and leaves a tombstone of the new version in
  * Redis, before the commit and again after it. An entry is only ever replaced by one of the same
  * or a newer version, so a read that loaded the row before a write committed cannot put the old
  * row back after the write's tombstone: a read that follows a committed write sees it. A miss

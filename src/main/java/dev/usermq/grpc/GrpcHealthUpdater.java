@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.HealthComponent;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Keeps {@code grpc.health.v1.Health} in step with the readiness health group (what {@code
@@ -21,7 +23,7 @@ import org.springframework.context.SmartLifecycle;
  * application starts stopping, {@code NOT_SERVING} for good, so that clients go elsewhere while the
  * calls in flight drain.
  */
-public class GrpcHealthUpdater implements SmartLifecycle {
+public class GrpcHealthUpdater implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(GrpcHealthUpdater.class);
 
@@ -55,7 +57,15 @@ public class GrpcHealthUpdater implements SmartLifecycle {
     timer.scheduleWithFixedDelay(this::update, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Runs before the Camel routes stop (a later phase stops earlier). */
+  /**
+   * The application starts stopping: before any lifecycle bean stops (the Camel routes, and so the
+   * gRPC server, among them), so that health says NOT_SERVING while calls still drain.
+   */
+  @Override
+  public void onApplicationEvent(ContextClosedEvent event) {
+    stop();
+  }
+
   @Override
   public synchronized void stop() {
     if (timer != null) {

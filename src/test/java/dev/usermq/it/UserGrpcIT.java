@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +55,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class UserGrpcIT extends EmbeddedServersIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** A test of the shared context before this one may have left the consumer paused. */
+  private static final Duration RESUME = Duration.ofSeconds(90);
 
   @Autowired JdbcClient jdbc;
   @Autowired CamelContext camel;
@@ -76,6 +80,12 @@ class UserGrpcIT extends EmbeddedServersIT {
         Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
             .build();
     users = UserServiceGrpc.newBlockingStub(channel);
+    await()
+        .atMost(RESUME)
+        .until(
+            () ->
+                camel.getRouteController().getRouteStatus("auth-msg-consumer")
+                    == ServiceStatus.Started);
   }
 
   @AfterAll

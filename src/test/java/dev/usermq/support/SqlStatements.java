@@ -4,14 +4,16 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Every SQL statement the application's data source prepares or runs, as its text, in order: the
@@ -45,60 +47,51 @@ public class SqlStatements {
     }
 
     @Bean
-    public static BeanPostProcessor recordingDataSource(
-        org.springframework.beans.factory.ObjectProvider<SqlStatements> statements) {
+    public static BeanPostProcessor recordingDataSource(ObjectProvider<SqlStatements> statements) {
       return new BeanPostProcessor() {
         @Override
         public Object postProcessAfterInitialization(Object bean, String name) {
-          return bean instanceof DataSource ds && !(bean instanceof RecordingDataSource)
-              ? new RecordingDataSource(ds, statements.getObject())
-              : bean;
+          if (!(bean instanceof DataSource) || bean instanceof Advised) {
+            return bean;
+          }
+          // a subclass proxy: the bean stays a HikariDataSource for those that need one
+          ProxyFactory proxy = new ProxyFactory(bean);
+          proxy.setProxyTargetClass(true);
+          proxy.addAdvice(
+              (MethodInterceptor)
+                  call -> {
+                    Object result = call.proceed();
+                    return call.getMethod().getName().equals("getConnection")
+                        ? recording((Connection) result, statements.getObject())
+                        : result;
+                  });
+          return proxy.getProxy();
         }
       };
     }
   }
 
-  /** A data source whose connections report each statement's SQL before preparing it. */
-  static class RecordingDataSource extends DelegatingDataSource {
-
-    private final SqlStatements statements;
-
-    RecordingDataSource(DataSource target, SqlStatements statements) {
-      super(target);
-      this.statements = statements;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      return recording(super.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return recording(super.getConnection(user, password));
-    }
-
-    private Connection recording(Connection connection) {
-      InvocationHandler handler =
-          (proxy, method, args) -> {
-            String name = method.getName();
-            if ((name.equals("prepareStatement") || name.equals("prepareCall"))
-                && args != null
-                && args[0] instanceof String sql) {
-              statements.record(sql);
-            }
-            if (name.equals("createStatement")) {
-              statements.record("<statement>");
-            }
-            try {
-              return method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          };
-      return (Connection)
-          Proxy.newProxyInstance(
-              Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
-    }
+  /** The connection, reporting each statement's SQL before preparing it. */
+  static Connection recording(Connection connection, SqlStatements statements) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          String name = method.getName();
+          if ((name.equals("prepareStatement") || name.equals("prepareCall"))
+              && args != null
+              && args[0] instanceof String sql) {
+            statements.record(sql);
+          }
+          if (name.equals("createStatement")) {
+            statements.record("<statement>");
+          }
+          try {
+            return method.invoke(connection, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
   }
 }

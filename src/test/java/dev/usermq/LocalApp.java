@@ -9,8 +9,8 @@ import sun.misc.Signal;
 /**
  * The local run: the service on real embedded servers, for a bare machine. It is on the test
  * classpath only, so the packaged jar has none of the servers; {@code mvn spring-boot:test-run}
- * runs it (the one main class of the test sources), with {@code
- * -Dspring-boot.run.profiles=demo} for sample traffic.
+ * runs it (the one main class of the test sources), with {@code -Dspring-boot.run.profiles=demo}
+ * for sample traffic.
  *
  * <p>Every external endpoint that is not configured gets an embedded server ({@link
  * EmbeddedServersInitializer}); an endpoint set in the environment is used instead. From a
@@ -19,9 +19,9 @@ import sun.misc.Signal;
  *
  * <p>Ctrl-C (or SIGTERM) closes the application before the JVM starts to shut down: Camel finishes
  * its records while the servers still run, and the servers stop after it. Left to the JVM, the
- * servers' libraries would stop them from shutdown hooks of their own, at the same time as Camel.
- * A second Ctrl-C exits at once; a SIGTERM while it stops (Maven sends one when the run has not
- * ended 5 s after Ctrl-C) does not cut it short.
+ * servers' libraries would stop them from shutdown hooks of their own, at the same time as Camel. A
+ * second Ctrl-C exits at once; a SIGTERM while it stops (Maven sends one when the run has not ended
+ * 5 s after Ctrl-C) does not cut it short.
  */
 public final class LocalApp {
 

@@ -5,7 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The authorization service ({@code AUTHZ_TARGET}, {@code AUTHZ_DEADLINE}, {@code AUTHZ_PLAINTEXT}).
+ * The authorization service ({@code AUTHZ_TARGET}, {@code AUTHZ_DEADLINE}, {@code
+ * AUTHZ_PLAINTEXT}).
  *
  * @param target {@code host:port} (or any gRPC target string) of {@code AuthzService}
  * @param deadline deadline of every call; a call past it counts as authz being unavailable

@@ -8,8 +8,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Turns {@link MissingEndpointsException} into Spring Boot's start-up failure report: one message
- * that lists every missing endpoint with its property and environment variable, and no stack
- * trace.
+ * that lists every missing endpoint with its property and environment variable, and no stack trace.
  */
 class MissingEndpointsFailureAnalyzer extends AbstractFailureAnalyzer<MissingEndpointsException> {
 
@@ -19,8 +18,7 @@ class MissingEndpointsFailureAnalyzer extends AbstractFailureAnalyzer<MissingEnd
         cause.missing().stream()
             .map(e -> "  " + e.environmentVariable() + " (" + e.property() + "): " + e.what())
             .collect(Collectors.joining("\n"));
-    String description =
-        "user-mq cannot start: these endpoints are not configured:\n" + list;
+    String description = "user-mq cannot start: these endpoints are not configured:\n" + list;
     String action =
         "Set "
             + cause.missing().stream()

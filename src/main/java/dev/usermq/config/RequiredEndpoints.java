@@ -72,8 +72,7 @@ public class RequiredEndpoints
     MissingEndpointsException(List<Endpoint> missing) {
       super(
           "Endpoints not configured: "
-              + String.join(
-                  ", ", missing.stream().map(Endpoint::environmentVariable).toList()));
+              + String.join(", ", missing.stream().map(Endpoint::environmentVariable).toList()));
       this.missing = List.copyOf(missing);
     }
 

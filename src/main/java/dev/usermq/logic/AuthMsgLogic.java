@@ -15,8 +15,8 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Applies one validated auth message. The ledger row, the business rows, the outbound events (in
- * the outbox) and the authz commands commit or roll back together, so a message is applied at
- * most once and an event or an authz write exists only for committed work.
+ * the outbox) and the authz commands commit or roll back together, so a message is applied at most
+ * once and an event or an authz write exists only for committed work.
  *
  * <p>No remote call runs inside the transaction: authz writes are only written down here and
  * delivered after the commit, and BIND's permission check is asked before the transaction starts,
@@ -124,8 +124,8 @@ public class AuthMsgLogic {
   }
 
   /**
-   * Asks authz before the transaction, for an active user only; the transaction decides again
-   * under the user's row lock, and asks itself in the rare case the user appeared in between.
+   * Asks authz before the transaction, for an active user only; the transaction decides again under
+   * the user's row lock, and asks itself in the rare case the user appeared in between.
    */
   private Permission askBindPermission(AuthMsg msg) {
     Optional<UserRow> user = repo.userCache().findById(msg.getUserId());

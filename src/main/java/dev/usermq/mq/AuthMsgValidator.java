@@ -46,7 +46,9 @@ public class AuthMsgValidator {
   /** Checks every field rule of the contract (docs/contract.md) for the message's kind. */
   public void validate(AuthMsg msg) {
     if (!MESSAGE_ID.matcher(msg.getMessageId()).matches()) {
-      fail("message_id", "must be 1..64 chars of [A-Za-z0-9._:-], was '" + clip(msg.getMessageId()) + "'");
+      fail(
+          "message_id",
+          "must be 1..64 chars of [A-Za-z0-9._:-], was '" + clip(msg.getMessageId()) + "'");
     }
     AuthMsgKind kind = msg.getKind();
     if (kind == AuthMsgKind.UNRECOGNIZED) {

@@ -5,15 +5,15 @@ import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzSrv;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers committed authz commands to the authz service: a user's pending commands one at a time,
  * oldest first, each marked done once authz acknowledged it. Each command's row is locked while it
- * is delivered, so the in-line path and the relay never deliver one user's commands out of order
- * (a revoke overtaken by an older grant would leave a deactivated user with a role). Authz applies
+ * is delivered, so the in-line path and the relay never deliver one user's commands out of order (a
+ * revoke overtaken by an older grant would leave a deactivated user with a role). Authz applies
  * them idempotently by user id, so one delivered again after a crash is harmless.
  */
 @Component

@@ -54,7 +54,8 @@ public class ConsumerLagReporter implements MetricsReporter {
         name,
         n ->
             Gauge.builder("usermq.kafka.consumer.lag", metric, ConsumerLagReporter::value)
-                .description("Most records any partition of the consumer is behind (records-lag-max)")
+                .description(
+                    "Most records any partition of the consumer is behind (records-lag-max)")
                 .tag("client_id", String.valueOf(n.tags().get("client-id")))
                 .strongReference(true)
                 .register(registry));

@@ -66,8 +66,10 @@ public class ConsumptionGuard implements DisposableBean {
   private final Duration maxCheckInterval;
   private final Clock clock;
   private final Scheduler scheduler;
+
   /** Paused routes, each with the dependency whose failure paused it, when it could be told. */
   private final Map<String, Optional<String>> paused = new ConcurrentHashMap<>();
+
   private final Map<String, LastResume> lastResumes = new ConcurrentHashMap<>();
 
   @Autowired

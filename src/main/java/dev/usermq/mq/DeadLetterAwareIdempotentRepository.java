@@ -5,9 +5,9 @@ import org.apache.camel.component.redis.processor.idempotent.SpringRedisStringId
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Processed message ids in Redis ({@code SET key NX EX ttl}), as Camel's idempotent consumer
- * writes them when a record is done. A record that ended in the DLQ is done too, but it was not
- * processed: its id is not written, so that a redriven copy is processed instead of skipped.
+ * Processed message ids in Redis ({@code SET key NX EX ttl}), as Camel's idempotent consumer writes
+ * them when a record is done. A record that ended in the DLQ is done too, but it was not processed:
+ * its id is not written, so that a redriven copy is processed instead of skipped.
  */
 public class DeadLetterAwareIdempotentRepository extends SpringRedisStringIdempotentRepository {
 

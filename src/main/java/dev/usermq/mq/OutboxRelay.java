@@ -103,7 +103,8 @@ public class OutboxRelay {
       throw failure;
     }
     if (isTransient) {
-      log.warn("{} {} not delivered, left for the relay: {}", type, describe(row), failure.toString());
+      log.warn(
+          "{} {} not delivered, left for the relay: {}", type, describe(row), failure.toString());
     } else {
       log.error("{} {} not delivered, left for the relay", type, describe(row), failure);
     }

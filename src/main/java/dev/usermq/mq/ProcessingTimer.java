@@ -7,9 +7,9 @@ import org.apache.camel.spi.CamelEvent.ExchangeEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Stops the processing timer of an auth record when its exchange ends, completed or failed, so
- * that the time includes everything after the counting step too (publishing the events, writing
- * the Redis key). Registered by {@link MetricsConfiguration}.
+ * Stops the processing timer of an auth record when its exchange ends, completed or failed, so that
+ * the time includes everything after the counting step too (publishing the events, writing the
+ * Redis key). Registered by {@link MetricsConfiguration}.
  */
 public class ProcessingTimer extends EventNotifierSupport {
 

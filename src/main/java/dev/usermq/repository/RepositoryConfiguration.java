@@ -28,10 +28,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.Assert;
 
 /**
- * The one place that builds the dependencies of the logic layer (the seed's {@code
- * NewRepository}). The table models are Spring Data JDBC repositories and Redis is configured in
- * {@link dev.usermq.repository.xredis.RedisConfiguration}; this class adds the event publishers
- * and the authz client and ties them together.
+ * The one place that builds the dependencies of the logic layer (the seed's {@code NewRepository}).
+ * The table models are Spring Data JDBC repositories and Redis is configured in {@link
+ * dev.usermq.repository.xredis.RedisConfiguration}; this class adds the event publishers and the
+ * authz client and ties them together.
  */
 @Configuration(proxyBeanMethods = false)
 public class RepositoryConfiguration {

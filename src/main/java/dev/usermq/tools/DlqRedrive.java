@@ -2,6 +2,7 @@ package dev.usermq.tools;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.repository.migration.IdentifierCollation;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +29,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import dev.usermq.repository.migration.IdentifierCollation;
 import org.flywaydb.core.Flyway;
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindHandler;

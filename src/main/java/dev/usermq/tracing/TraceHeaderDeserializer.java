@@ -7,8 +7,8 @@ import org.apache.camel.component.kafka.serde.KafkaHeaderDeserializer;
 
 /**
  * Reads the W3C trace context headers of consumed records as text, which is what Camel's tracer
- * extracts a parent span from; every other header stays the bytes it was, so a dead-lettered
- * record keeps its headers exactly.
+ * extracts a parent span from; every other header stays the bytes it was, so a dead-lettered record
+ * keeps its headers exactly.
  */
 public class TraceHeaderDeserializer implements KafkaHeaderDeserializer {
 

@@ -23,8 +23,8 @@ public class TracingConfiguration {
   }
 
   /**
-   * A client span around each authz call, whose context travels in the call's metadata
-   * ({@code traceparent}). The authz client applies every {@link ClientInterceptor} bean.
+   * A client span around each authz call, whose context travels in the call's metadata ({@code
+   * traceparent}). The authz client applies every {@link ClientInterceptor} bean.
    */
   @Bean
   @ConditionalOnProperty(name = "tracing.enabled", havingValue = "true")
@@ -33,8 +33,8 @@ public class TracingConfiguration {
   }
 
   /**
-   * No observation (trace, request metric) of the probes and scrapes on /actuator: a span every
-   * few seconds per pod would bury the traces of records.
+   * No observation (trace, request metric) of the probes and scrapes on /actuator: a span every few
+   * seconds per pod would bury the traces of records.
    */
   @Bean
   public ObservationPredicate actuatorRequestsUnobserved() {

@@ -16,7 +16,8 @@ class ApplicationYamlTest {
     // Without a web server and without the embedded broker's threads (every endpoint set, as in
     // production), nothing else keeps the JVM alive: the service stopped right after "Started".
     List<PropertySource<?>> yaml =
-        new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"));
+        new YamlPropertySourceLoader()
+            .load("application", new ClassPathResource("application.yaml"));
 
     assertThat(yaml).isNotEmpty();
     assertThat(yaml.get(0).getProperty("camel.main.run-controller")).isEqualTo(true);

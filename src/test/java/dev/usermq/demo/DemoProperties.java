@@ -4,7 +4,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Sample traffic of the local run ({@code mvn spring-boot:test-run -Dspring-boot.run.profiles=demo}).
+ * Sample traffic of the local run ({@code mvn spring-boot:test-run
+ * -Dspring-boot.run.profiles=demo}).
  *
  * @param enabled publish sample auth messages (the {@code demo} profile sets it)
  * @param rate records per second

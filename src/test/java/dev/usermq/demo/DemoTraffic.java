@@ -17,9 +17,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * The demo switch of the local run ({@link DemoProperties}): publishes a stream of sample auth messages to the auth
- * topic, so a local run shows the service at work. The mix has every kind, repeated message ids
- * and a few bad records; the running counts in the log show where each one went.
+ * The demo switch of the local run ({@link DemoProperties}): publishes a stream of sample auth
+ * messages to the auth topic, so a local run shows the service at work. The mix has every kind,
+ * repeated message ids and a few bad records; the running counts in the log show where each one
+ * went.
  */
 @Component
 @ConditionalOnProperty(name = "demo.enabled", havingValue = "true")
@@ -70,16 +71,19 @@ public class DemoTraffic extends RouteBuilder {
   private AuthMsg nextValid(int dice) {
     Optional<UserThirdAuthRow> known = knownBinding();
     if (dice < 60 || known.isEmpty()) {
-      String openId = "demo-" + Long.toString(sequence.incrementAndGet(), 36) + "-" + random.nextInt(1000);
+      String openId =
+          "demo-" + Long.toString(sequence.incrementAndGet(), 36) + "-" + random.nextInt(1000);
       registeredOpenIds.add(openId);
       return message(AuthMsgKind.AUTH_MSG_KIND_REGISTER, 0, platform(), openId);
     }
     long userId = known.get().userId();
     if (dice < 80) {
-      return message(AuthMsgKind.AUTH_MSG_KIND_BIND, userId, platform(), "bind-" + random.nextInt(500));
+      return message(
+          AuthMsgKind.AUTH_MSG_KIND_BIND, userId, platform(), "bind-" + random.nextInt(500));
     }
     if (dice < 92) {
-      return message(AuthMsgKind.AUTH_MSG_KIND_UNBIND, userId, known.get().platform(), known.get().openId());
+      return message(
+          AuthMsgKind.AUTH_MSG_KIND_UNBIND, userId, known.get().platform(), known.get().openId());
     }
     return message(AuthMsgKind.AUTH_MSG_KIND_DEACTIVATE, userId, "", "");
   }

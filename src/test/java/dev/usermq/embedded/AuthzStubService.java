@@ -33,13 +33,16 @@ public class AuthzStubService extends AuthzServiceGrpc.AuthzServiceImplBase {
 
   @Override
   public void grantRole(GrantRoleRequest request, StreamObserver<GrantRoleResponse> response) {
-    roles.computeIfAbsent(request.getUserId(), id -> ConcurrentHashMap.newKeySet()).add(request.getRole());
+    roles
+        .computeIfAbsent(request.getUserId(), id -> ConcurrentHashMap.newKeySet())
+        .add(request.getRole());
     response.onNext(GrantRoleResponse.getDefaultInstance());
     response.onCompleted();
   }
 
   @Override
-  public void revokeRoles(RevokeRolesRequest request, StreamObserver<RevokeRolesResponse> response) {
+  public void revokeRoles(
+      RevokeRolesRequest request, StreamObserver<RevokeRolesResponse> response) {
     roles.remove(request.getUserId());
     response.onNext(RevokeRolesResponse.getDefaultInstance());
     response.onCompleted();

@@ -34,8 +34,8 @@ import redis.embedded.util.OsArchitecture;
  * properties that production sets, so the rest of the service cannot tell the difference.
  *
  * <p>The servers are registered as disposable singletons before any other bean exists, so they are
- * stopped last, after Camel has finished its in-flight records. The Redis and MariaDB processes
- * run in a session of their own ({@link OwnSession}), so that Ctrl-C stops the JVM first.
+ * stopped last, after Camel has finished its in-flight records. The Redis and MariaDB processes run
+ * in a session of their own ({@link OwnSession}), so that Ctrl-C stops the JVM first.
  */
 public class EmbeddedServersInitializer
     implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
@@ -45,6 +45,7 @@ public class EmbeddedServersInitializer
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedServersInitializer.class);
   private static final String DATABASE = "usermq";
+
   /** Partitions of the embedded auth topic, so that concurrent consumers have work to share. */
   private static final int AUTH_PARTITIONS = 4;
 

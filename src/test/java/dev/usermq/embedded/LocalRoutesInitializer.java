@@ -13,8 +13,8 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Live route editing in a local run: when the service runs on embedded servers from a checkout
- * (a {@code routes/} directory in the working directory, as with {@code mvn spring-boot:test-run}), it
+ * Live route editing in a local run: when the service runs on embedded servers from a checkout (a
+ * {@code routes/} directory in the working directory, as with {@code mvn spring-boot:test-run}), it
  * loads the routes from that directory instead of the copies in the jar, and Camel reloads a route
  * file as soon as it is saved. Only {@link dev.usermq.LocalApp} adds this initializer, after {@link
  * EmbeddedServersInitializer}; production (external endpoints, no {@code routes/} beside the jar)
@@ -49,13 +49,18 @@ public class LocalRoutesInitializer
     Path dir = routes.toAbsolutePath().normalize();
     Map<String, Object> properties =
         Map.of(
-            "routes.include-pattern", "file:" + dir + "/*.camel.yaml",
-            "camel.main.routes-reload-enabled", true,
-            "camel.main.routes-reload-directory", dir.toString(),
-            "camel.main.routes-reload-pattern", "*.camel.yaml",
+            "routes.include-pattern",
+            "file:" + dir + "/*.camel.yaml",
+            "camel.main.routes-reload-enabled",
+            true,
+            "camel.main.routes-reload-directory",
+            dir.toString(),
+            "camel.main.routes-reload-pattern",
+            "*.camel.yaml",
             // replace the routes of the changed file only: removing every route would also drop
             // the Java ones (demo traffic), which no file can bring back
-            "camel.main.routes-reload-remove-all-routes", false);
+            "camel.main.routes-reload-remove-all-routes",
+            false);
     // below system properties and environment variables, so that either can still turn it off
     env.getPropertySources()
         .addAfter(

@@ -60,7 +60,8 @@ class LocalRoutesInitializerTest {
     GenericApplicationContext context = new GenericApplicationContext();
     ConfigurableEnvironment env = context.getEnvironment();
     env.getPropertySources()
-        .addLast(new MapPropertySource("application", Map.of("routes.include-pattern", routesPattern)));
+        .addLast(
+            new MapPropertySource("application", Map.of("routes.include-pattern", routesPattern)));
     if (embedded) {
       env.getPropertySources()
           .addFirst(

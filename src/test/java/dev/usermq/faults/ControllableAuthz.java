@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * before or after applying), or apply a write at once and answer only after the caller's deadline.
  * The last two apply to one call in {@link #every(int)} calls.
  */
-final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase implements AutoCloseable {
+final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase
+    implements AutoCloseable {
 
   /** The role that carries the permissions: a user may bind accounts only while holding it. */
   static final String MEMBER = "member";
@@ -56,7 +57,8 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase impl
   }
 
   /** The role state and the order of the writes applied to it, for the oracle. */
-  record State(Map<Long, Set<String>> roles, Map<Long, Long> lastGrant, Map<Long, Long> lastRevoke) {
+  record State(
+      Map<Long, Set<String>> roles, Map<Long, Long> lastGrant, Map<Long, Long> lastRevoke) {
 
     Set<String> rolesOf(long userId) {
       return roles.getOrDefault(userId, Set.of());
@@ -93,7 +95,9 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase impl
     this.mode = mode;
   }
 
-  /** The UNKNOWN and LATE_AFTER_APPLY faults hit one call in {@code n}; 1 (the default): every call. */
+  /**
+   * The UNKNOWN and LATE_AFTER_APPLY faults hit one call in {@code n}; 1 (the default): every call.
+   */
   void every(int n) {
     this.every = Math.max(1, n);
   }
@@ -138,11 +142,15 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase impl
 
   @Override
   public void grantRole(GrantRoleRequest request, StreamObserver<GrantRoleResponse> response) {
-    write(response, GrantRoleResponse.getDefaultInstance(), () -> grant(request.getUserId(), request.getRole()));
+    write(
+        response,
+        GrantRoleResponse.getDefaultInstance(),
+        () -> grant(request.getUserId(), request.getRole()));
   }
 
   @Override
-  public void revokeRoles(RevokeRolesRequest request, StreamObserver<RevokeRolesResponse> response) {
+  public void revokeRoles(
+      RevokeRolesRequest request, StreamObserver<RevokeRolesResponse> response) {
     write(response, RevokeRolesResponse.getDefaultInstance(), () -> revoke(request.getUserId()));
   }
 
@@ -166,7 +174,10 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase impl
         if ((n / every) % 2 == 0) {
           apply.run();
         }
-        response.onError(Status.UNKNOWN.withDescription("fault injected: uncaught exception").asRuntimeException());
+        response.onError(
+            Status.UNKNOWN
+                .withDescription("fault injected: uncaught exception")
+                .asRuntimeException());
         return;
       }
     } else if (refuse(now, true, response)) {

@@ -40,14 +40,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Fault-injection suite: the packaged service runs as its own OS process against a Kafka broker,
  * Redis and MariaDB in their own processes and an authz server in this JVM, while a known workload
  * flows and one fault happens per scenario. Once drained, {@link Oracle} checks the delivery
- * guarantees (docs/contract.md) from MySQL and Kafka; a table of every scenario is printed and written to
- * {@code target/fault-suite-report.txt}.
+ * guarantees (docs/contract.md) from MySQL and Kafka; a table of every scenario is printed and
+ * written to {@code target/fault-suite-report.txt}.
  *
- * <p>System properties: {@code faults.records} (records per scenario, default 20000),
- * {@code faults.scenarios} (comma-separated names of {@link Scenario}, case and {@code -} or
- * {@code _} as you like, default all), {@code faults.fault-seconds} (how long the database, Redis
- * and authz faults last: default 30 at 20,000 records or more, 15 below, so that the reduced run
- * stays short), {@code faults.kills} (default 5), {@code faults.seed}.
+ * <p>System properties: {@code faults.records} (records per scenario, default 20000), {@code
+ * faults.scenarios} (comma-separated names of {@link Scenario}, case and {@code -} or {@code _} as
+ * you like, default all), {@code faults.fault-seconds} (how long the database, Redis and authz
+ * faults last: default 30 at 20,000 records or more, 15 below, so that the reduced run stays
+ * short), {@code faults.kills} (default 5), {@code faults.seed}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
@@ -114,11 +114,20 @@ class FaultSuiteIT {
           files
               .filter(p -> p.getFileName().toString().matches("user-mq-.*\\.jar"))
               .findFirst()
-              .orElseThrow(() -> new IllegalStateException("no target/user-mq-*.jar: run `mvn package` first"));
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no target/user-mq-*.jar: run `mvn package` first"));
     }
     deleteRecursively(ROOT);
     Files.createDirectories(ROOT);
-    log("fault suite: " + RECORDS + " records per scenario, faults of " + FAULT_SECONDS + " s, service " + jar);
+    log(
+        "fault suite: "
+            + RECORDS
+            + " records per scenario, faults of "
+            + FAULT_SECONDS
+            + " s, service "
+            + jar);
     authz = new ControllableAuthz(1_500);
     redis = new RedisNode();
     redis.start();
@@ -158,7 +167,9 @@ class FaultSuiteIT {
     Arrays.stream(Scenario.values()).forEach(s -> unknown.remove(s.name()));
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          "faults.scenarios names no scenario: " + unknown + "; the scenarios are "
+          "faults.scenarios names no scenario: "
+              + unknown
+              + "; the scenarios are "
               + Arrays.toString(Scenario.values()));
     }
     return Arrays.stream(Scenario.values())
@@ -172,8 +183,11 @@ class FaultSuiteIT {
                       rows.add(row);
                       if (!row.pass()) {
                         throw new AssertionError(
-                            s.label + " failed: "
-                                + (row.error != null ? row.error : String.join("\n  ", row.verdict.failures)));
+                            s.label
+                                + " failed: "
+                                + (row.error != null
+                                    ? row.error
+                                    : String.join("\n  ", row.verdict.failures)));
                       }
                     }));
   }
@@ -182,13 +196,19 @@ class FaultSuiteIT {
     long started = System.nanoTime();
     log("scenario " + s.label);
     Path dir = ROOT.resolve(s.name().toLowerCase());
-    Topics topics = new Topics("fs." + s.tag + ".auth", "fs." + s.tag + ".user", "fs." + s.tag + ".order", "fs." + s.tag + ".dlq");
+    Topics topics =
+        new Topics(
+            "fs." + s.tag + ".auth",
+            "fs." + s.tag + ".user",
+            "fs." + s.tag + ".order",
+            "fs." + s.tag + ".dlq");
     String database = "fs_" + s.tag;
     String group = "fs-" + s.tag;
     Workload w = new Workload(s.tag, RECORDS, SEED + s.ordinal());
     Fleet fleet = null;
     double drain = -1;
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers()));
+    try (Admin admin =
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers()));
         KafkaProducer<byte[], byte[]> producer = producer()) {
       Files.createDirectories(dir);
       admin
@@ -216,7 +236,17 @@ class FaultSuiteIT {
 
       // phase 2 with the fault
       Ctx ctx =
-          new Ctx(fleet, redis, mariadb, authz, kafka, SEED + s.ordinal(), KILLS, FAULT_SECONDS * 1_000L, 3, 20_000);
+          new Ctx(
+              fleet,
+              redis,
+              mariadb,
+              authz,
+              kafka,
+              SEED + s.ordinal(),
+              KILLS,
+              FAULT_SECONDS * 1_000L,
+              3,
+              20_000);
       AtomicReference<Throwable> faultError = new AtomicReference<>();
       Thread fault =
           new Thread(
@@ -234,9 +264,13 @@ class FaultSuiteIT {
       fault.join(TimeUnit.MINUTES.toMillis(15));
       if (fault.isAlive() || faultError.get() != null) {
         fault.interrupt();
-        throw new IllegalStateException("the fault did not complete: " + faultError.get(), faultError.get());
+        throw new IllegalStateException(
+            "the fault did not complete: " + faultError.get(), faultError.get());
       }
-      log("  fault over; records in: " + w.sent.size() + (fleet.kills() > 0 ? ", kills: " + fleet.kills() : ""));
+      log(
+          "  fault over; records in: "
+              + w.sent.size()
+              + (fleet.kills() > 0 ? ", kills: " + fleet.kills() : ""));
 
       long drainStart = System.nanoTime();
       awaitDrain(admin, topics, group, jdbc, fleet, DRAIN_TIMEOUT_SECONDS);
@@ -247,13 +281,19 @@ class FaultSuiteIT {
       log("  service lives:" + fleet.describeLives());
 
       Oracle.Verdict verdict = Oracle.check(w, jdbc, kafka.brokers(), topics, authz.state());
-      long inbound = endOffsets(admin, topics.auth()).values().stream().mapToLong(Long::longValue).sum();
+      long inbound =
+          endOffsets(admin, topics.auth()).values().stream().mapToLong(Long::longValue).sum();
       if (inbound != w.sent.size()) {
-        verdict.fail("the inbound topic holds " + inbound + " records, the suite sent " + w.sent.size());
+        verdict.fail(
+            "the inbound topic holds " + inbound + " records, the suite sent " + w.sent.size());
       }
       Row row = new Row(s, w.sent.size(), verdict, dups[0], dups[1], drain, null);
-      log(String.format("  %s in %.0f s: %s", row.pass() ? "PASS" : "FAIL", (System.nanoTime() - started) / 1e9,
-          row.pass() ? "" : String.join("\n    ", verdict.failures)));
+      log(
+          String.format(
+              "  %s in %.0f s: %s",
+              row.pass() ? "PASS" : "FAIL",
+              (System.nanoTime() - started) / 1e9,
+              row.pass() ? "" : String.join("\n    ", verdict.failures)));
       return row;
     } catch (Throwable e) {
       log("  ERROR " + e);
@@ -317,12 +357,18 @@ class FaultSuiteIT {
   }
 
   /** Produces the records, spread over {@code seconds}, and waits until the broker has them all. */
-  private void send(KafkaProducer<byte[], byte[]> producer, Topics topics, Workload w, List<Workload.Rec> recs, int seconds) {
+  private void send(
+      KafkaProducer<byte[], byte[]> producer,
+      Topics topics,
+      Workload w,
+      List<Workload.Rec> recs,
+      int seconds) {
     AtomicReference<Exception> failure = new AtomicReference<>();
     long start = System.nanoTime();
     for (int i = 0; i < recs.size(); i++) {
       Workload.Rec rec = recs.get(i);
-      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.auth(), rec.partition, rec.key, rec.value);
+      ProducerRecord<byte[], byte[]> record =
+          new ProducerRecord<>(topics.auth(), rec.partition, rec.key, rec.value);
       record.headers().add("x-trace", rec.trace.getBytes(UTF_8));
       w.sent.add(rec);
       producer.send(
@@ -352,7 +398,8 @@ class FaultSuiteIT {
    * Sends repeats of messages the ledger shows done longer ago than the idempotency TTL: Redis has
    * forgotten them, so only the ledger can stop them.
    */
-  private void sendTtlRepeats(KafkaProducer<byte[], byte[]> producer, Topics topics, Workload w, JdbcClient jdbc) {
+  private void sendTtlRepeats(
+      KafkaProducer<byte[], byte[]> producer, Topics topics, Workload w, JdbcClient jdbc) {
     Random rnd = new Random(SEED);
     Set<String> done = new HashSet<>();
     long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
@@ -371,7 +418,9 @@ class FaultSuiteIT {
       }
       List<Workload.Rec> batch = new ArrayList<>();
       for (String id : ids) {
-        if (done.size() + batch.size() < w.ttlRepeatQuota() && w.originals.containsKey(id) && done.add(id)) {
+        if (done.size() + batch.size() < w.ttlRepeatQuota()
+            && w.originals.containsKey(id)
+            && done.add(id)) {
           batch.add(w.ttlRepeat(id));
         }
       }
@@ -387,11 +436,13 @@ class FaultSuiteIT {
 
   private List<Long> baseUserIds(JdbcClient jdbc, String tag, int users) {
     Map<String, Long> byOpenId = new HashMap<>();
-    jdbc.sql("SELECT open_id, user_id FROM user_third_auth WHERE platform = 'wechat' AND open_id LIKE ?")
+    jdbc.sql(
+            "SELECT open_id, user_id FROM user_third_auth WHERE platform = 'wechat' AND open_id LIKE ?")
         .param("base-" + tag + "-%")
-        .query(rs -> {
-          byOpenId.put(rs.getString(1), rs.getLong(2));
-        });
+        .query(
+            rs -> {
+              byOpenId.put(rs.getString(1), rs.getLong(2));
+            });
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < users; i++) {
       Long id = byOpenId.get("base-" + tag + "-" + i);
@@ -404,7 +455,8 @@ class FaultSuiteIT {
   }
 
   /** Waits until the group has committed every inbound record and no event waits in the outbox. */
-  private void awaitDrain(Admin admin, Topics topics, String group, JdbcClient jdbc, Fleet fleet, int seconds)
+  private void awaitDrain(
+      Admin admin, Topics topics, String group, JdbcClient jdbc, Fleet fleet, int seconds)
       throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     String last = "";
@@ -414,7 +466,10 @@ class FaultSuiteIT {
       long unsent = -1;
       try {
         lag = lag(admin, topics.auth(), group);
-        unsent = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").query(Long.class).single();
+        unsent =
+            jdbc.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+                .query(Long.class)
+                .single();
       } catch (Exception notReachableNow) {
         // a server is still coming back
       }
@@ -429,7 +484,10 @@ class FaultSuiteIT {
 
   private long lag(Admin admin, String topic, String group) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
     long lag = 0;
     for (Map.Entry<TopicPartition, Long> e : endOffsets(admin, topic).entrySet()) {
       OffsetAndMetadata c = committed.get(e.getKey());
@@ -444,7 +502,11 @@ class FaultSuiteIT {
       specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
     Map<TopicPartition, Long> ends = new HashMap<>();
-    admin.listOffsets(specs).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+    admin
+        .listOffsets(specs)
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
     return ends;
   }
 
@@ -453,26 +515,72 @@ class FaultSuiteIT {
       return;
     }
     StringBuilder out = new StringBuilder();
-    String format = "| %-26s | %7s | %7s | %6s | %8s | %9s | %10s | %13s | %10s | %10s | %7s | %-6s |%n";
-    out.append(String.format("Fault suite: %d records per scenario (faults.records), faults of %d s"
-        + " (faults.fault-seconds), seed %d%n%n", RECORDS, FAULT_SECONDS, SEED));
-    out.append(String.format(format, "scenario", "in", "applied", "noop", "rejected", "dup redis", "dup ledger",
-        "dead-lettered", "events out", "dup events", "drain s", "result"));
-    out.append(String.format(format, "-".repeat(26), "-".repeat(7), "-".repeat(7), "-".repeat(6), "-".repeat(8),
-        "-".repeat(9), "-".repeat(10), "-".repeat(13), "-".repeat(10), "-".repeat(10), "-".repeat(7), "-".repeat(6)));
+    String format =
+        "| %-26s | %7s | %7s | %6s | %8s | %9s | %10s | %13s | %10s | %10s | %7s | %-6s |%n";
+    out.append(
+        String.format(
+            "Fault suite: %d records per scenario (faults.records), faults of %d s"
+                + " (faults.fault-seconds), seed %d%n%n",
+            RECORDS, FAULT_SECONDS, SEED));
+    out.append(
+        String.format(
+            format,
+            "scenario",
+            "in",
+            "applied",
+            "noop",
+            "rejected",
+            "dup redis",
+            "dup ledger",
+            "dead-lettered",
+            "events out",
+            "dup events",
+            "drain s",
+            "result"));
+    out.append(
+        String.format(
+            format,
+            "-".repeat(26),
+            "-".repeat(7),
+            "-".repeat(7),
+            "-".repeat(6),
+            "-".repeat(8),
+            "-".repeat(9),
+            "-".repeat(10),
+            "-".repeat(13),
+            "-".repeat(10),
+            "-".repeat(10),
+            "-".repeat(7),
+            "-".repeat(6)));
     for (Row r : rows) {
       Oracle.Verdict v = r.verdict;
-      String dead = v == null ? "-" : v.deadLettered + (v.deadLetterCopies > 0 ? " (+" + v.deadLetterCopies + ")" : "");
-      out.append(String.format(format, r.scenario.label, r.recordsIn, v == null ? "-" : v.applied,
-          v == null ? "-" : v.noop, v == null ? "-" : v.rejected, r.dupRedis, r.dupLedger, dead,
-          v == null ? "-" : v.eventsOut, v == null ? "-" : v.duplicateEvents,
-          r.drainSeconds < 0 ? "-" : String.format("%.1f", r.drainSeconds), r.pass() ? "PASS" : "FAIL"));
+      String dead =
+          v == null
+              ? "-"
+              : v.deadLettered + (v.deadLetterCopies > 0 ? " (+" + v.deadLetterCopies + ")" : "");
+      out.append(
+          String.format(
+              format,
+              r.scenario.label,
+              r.recordsIn,
+              v == null ? "-" : v.applied,
+              v == null ? "-" : v.noop,
+              v == null ? "-" : v.rejected,
+              r.dupRedis,
+              r.dupLedger,
+              dead,
+              v == null ? "-" : v.eventsOut,
+              v == null ? "-" : v.duplicateEvents,
+              r.drainSeconds < 0 ? "-" : String.format("%.1f", r.drainSeconds),
+              r.pass() ? "PASS" : "FAIL"));
     }
-    out.append(String.format("%napplied/noop/rejected: ledger outcomes (MySQL); dup redis/ledger: duplicates the"
-        + " service counted on its Redis fast path and at the ledger, over all its lives (a kill -9 loses up to"
-        + " 1 s of counts); dead-lettered: distinct poison records in the DLQ (+ extra copies); events out:"
-        + " distinct event ids on the output topics; dup events: extra copies, all with the same event-id;"
-        + " drain s: from the end of the fault and the workload to lag 0 with no unsent outbox event.%n"));
+    out.append(
+        String.format(
+            "%napplied/noop/rejected: ledger outcomes (MySQL); dup redis/ledger: duplicates the"
+                + " service counted on its Redis fast path and at the ledger, over all its lives (a kill -9 loses up to"
+                + " 1 s of counts); dead-lettered: distinct poison records in the DLQ (+ extra copies); events out:"
+                + " distinct event ids on the output topics; dup events: extra copies, all with the same event-id;"
+                + " drain s: from the end of the fault and the workload to lag 0 with no unsent outbox event.%n"));
     for (Row r : rows) {
       if (!r.pass()) {
         out.append(String.format("%n%s FAILED:%n", r.scenario.label));

@@ -71,7 +71,8 @@ final class Fleet {
   /** Fails when an instance that should be running has died by itself. */
   synchronized void checkAlive() {
     if (a != null && !a.alive()) {
-      throw new IllegalStateException("service instance a died by itself, see its log in " + logDir);
+      throw new IllegalStateException(
+          "service instance a died by itself, see its log in " + logDir);
     }
   }
 
@@ -104,15 +105,18 @@ final class Fleet {
     StringBuilder out = new StringBuilder();
     for (ServiceProcess p : lives) {
       long[] c = p.lastCounts();
-      out.append(String.format("%n    %s: applied=%d noop=%d rejected=%d dup(redis)=%d dup(ledger)=%d dead-lettered=%d",
-          p.name(), c[0], c[1], c[2], c[3], c[4], c[5]));
+      out.append(
+          String.format(
+              "%n    %s: applied=%d noop=%d rejected=%d dup(redis)=%d dup(ledger)=%d dead-lettered=%d",
+              p.name(), c[0], c[1], c[2], c[3], c[4], c[5]));
     }
     return out.toString();
   }
 
   private ServiceProcess launch(String name) throws Exception {
     String life = name + "-" + (lives.size() + 1);
-    ServiceProcess p = ServiceProcess.start(life, jar, env, logDir.resolve("service-" + life + ".log"));
+    ServiceProcess p =
+        ServiceProcess.start(life, jar, env, logDir.resolve("service-" + life + ".log"));
     lives.add(p);
     return p;
   }

@@ -49,7 +49,7 @@ final class KafkaBroker implements AutoCloseable {
             "num.network.threads=2",
             "num.io.threads=4",
             "log.segment.bytes=67108864",
-            "")); 
+            ""));
     Process format =
         Procs.java(
                 List.of("-Xmx256m"),
@@ -60,7 +60,8 @@ final class KafkaBroker implements AutoCloseable {
             .start();
     if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
       format.destroyForcibly();
-      throw new IllegalStateException("kafka storage format failed, see " + dir.resolve("format.log"));
+      throw new IllegalStateException(
+          "kafka storage format failed, see " + dir.resolve("format.log"));
     }
   }
 

@@ -43,11 +43,12 @@ final class MariaDbNode implements AutoCloseable, Freezable {
   /** The pid of the server process, from its pid file. */
   @Override
   public long pid() throws Exception {
-    String pidFile =
-        client("mysql").sql("SELECT @@pid_file").query(String.class).single();
+    String pidFile = client("mysql").sql("SELECT @@pid_file").query(String.class).single();
     Path path = Path.of(pidFile);
     if (!path.isAbsolute()) {
-      path = Path.of(client("mysql").sql("SELECT @@datadir").query(String.class).single()).resolve(path);
+      path =
+          Path.of(client("mysql").sql("SELECT @@datadir").query(String.class).single())
+              .resolve(path);
     }
     return Long.parseLong(Files.readString(path).trim());
   }

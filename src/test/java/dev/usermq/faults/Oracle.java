@@ -23,8 +23,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Checks a drained scenario against the workload's model, from MySQL and Kafka only (Redis is
- * never asked). Every broken rule is one line in {@link Verdict#failures}.
+ * Checks a drained scenario against the workload's model, from MySQL and Kafka only (Redis is never
+ * asked). Every broken rule is one line in {@link Verdict#failures}.
  */
 final class Oracle {
 
@@ -86,19 +86,35 @@ final class Oracle {
         }
         continue;
       }
-      long expectedUser = x.account() == null ? x.userId() : accountUser.getOrDefault(x.account(), -1L);
+      long expectedUser =
+          x.account() == null ? x.userId() : accountUser.getOrDefault(x.account(), -1L);
       if (!x.kind().equals(row[0])
           || !x.outcome().equals(row[2])
           || expectedUser != (long) row[1]
           || (int) row[3] != 1) {
-        v.fail("ledger " + e.getKey() + ": expected " + x.kind() + "/" + x.outcome() + "/user " + expectedUser
-            + ", found " + row[0] + "/" + row[2] + "/user " + row[1] + "/processed " + row[3]);
+        v.fail(
+            "ledger "
+                + e.getKey()
+                + ": expected "
+                + x.kind()
+                + "/"
+                + x.outcome()
+                + "/user "
+                + expectedUser
+                + ", found "
+                + row[0]
+                + "/"
+                + row[2]
+                + "/user "
+                + row[1]
+                + "/processed "
+                + row[3]);
       }
       switch (String.valueOf(row[2])) {
         case "APPLIED" -> v.applied++;
         case "NOOP" -> v.noop++;
         case "REJECTED" -> v.rejected++;
-        default -> { }
+        default -> {}
       }
     }
     if (missing > 0) {
@@ -107,9 +123,14 @@ final class Oracle {
       lost.removeAll(rows.keySet());
       Set<String> caseLost = caseSiblings(lost, w.ledger.keySet());
       if (!caseLost.isEmpty()) {
-        v.fail("identifiers compared without case: " + caseLost.size() + " of the lost message ids differ"
-            + " only in case from another message id of the workload (" + w.caseVariantMessageIds
-            + " such ids sent): " + clip(caseLost));
+        v.fail(
+            "identifiers compared without case: "
+                + caseLost.size()
+                + " of the lost message ids differ"
+                + " only in case from another message id of the workload ("
+                + w.caseVariantMessageIds
+                + " such ids sent): "
+                + clip(caseLost));
       }
     }
     for (String id : rows.keySet()) {
@@ -120,9 +141,11 @@ final class Oracle {
 
     // users: exactly one per registered account, none left over from a REGISTER applied twice
     Map<Long, Integer> status = new HashMap<>();
-    jdbc.sql("SELECT id, status FROM `user`").query(rs -> {
-      status.put(rs.getLong(1), rs.getInt(2));
-    });
+    jdbc.sql("SELECT id, status FROM `user`")
+        .query(
+            rs -> {
+              status.put(rs.getLong(1), rs.getInt(2));
+            });
     Set<Long> registeredUsers = new HashSet<>();
     Set<String> unbound = new HashSet<>();
     for (String account : w.registeredAccounts) {
@@ -138,15 +161,25 @@ final class Oracle {
     }
     Set<String> caseUnbound = caseSiblings(unbound, w.registeredAccounts);
     if (!caseUnbound.isEmpty()) {
-      v.fail("identifiers compared without case: " + caseUnbound.size() + " registered accounts without a"
-          + " user differ only in the case of the open id from another account (" + w.caseVariantOpenIds
-          + " such open ids sent): " + clip(caseUnbound));
+      v.fail(
+          "identifiers compared without case: "
+              + caseUnbound.size()
+              + " registered accounts without a"
+              + " user differ only in the case of the open id from another account ("
+              + w.caseVariantOpenIds
+              + " such open ids sent): "
+              + clip(caseUnbound));
     }
     if (status.size() != w.registeredAccounts.size() || !status.keySet().equals(registeredUsers)) {
       Set<Long> extra = new HashSet<>(status.keySet());
       extra.removeAll(registeredUsers);
-      v.fail("users: expected " + w.registeredAccounts.size() + " (one per registered account), found "
-          + status.size() + "; users without a registered account: " + clip(extra));
+      v.fail(
+          "users: expected "
+              + w.registeredAccounts.size()
+              + " (one per registered account), found "
+              + status.size()
+              + "; users without a registered account: "
+              + clip(extra));
     }
     // bindings and status of the scripted users
     for (long user : w.userIds) {
@@ -154,17 +187,30 @@ final class Oracle {
       Set<String> actual = new HashSet<>(accountsOfUser.getOrDefault(user, Set.of()));
       actual.removeIf(w.registeredAccounts::contains);
       if (!expected.equals(actual)) {
-        v.fail("bindings of user " + user + ": expected " + clip(expected) + ", found " + clip(actual));
+        v.fail(
+            "bindings of user "
+                + user
+                + ": expected "
+                + clip(expected)
+                + ", found "
+                + clip(actual));
       }
       int expectedStatus = w.deactivated.contains(user) ? 2 : 1;
       if (status.getOrDefault(user, 0) != expectedStatus) {
-        v.fail("status of user " + user + ": expected " + expectedStatus + ", found " + status.get(user));
+        v.fail(
+            "status of user "
+                + user
+                + ": expected "
+                + expectedStatus
+                + ", found "
+                + status.get(user));
       }
     }
     long expectedBindings =
         w.registeredAccounts.size() + w.extraBindings.values().stream().mapToLong(Set::size).sum();
     if (accountUser.size() != expectedBindings) {
-      v.fail("user_third_auth: expected " + expectedBindings + " rows, found " + accountUser.size());
+      v.fail(
+          "user_third_auth: expected " + expectedBindings + " rows, found " + accountUser.size());
     }
     checkAuthz(v, w, authz, status, registeredUsers);
 
@@ -177,17 +223,23 @@ final class Oracle {
       }
       if (x.kind().equals("REGISTER")) {
         long user = accountUser.getOrDefault(x.account(), -1L);
-        expectedEvents.put(e.getKey() + ":user.count", new Event(topics.user(), "user.count", user));
+        expectedEvents.put(
+            e.getKey() + ":user.count", new Event(topics.user(), "user.count", user));
       } else if (x.kind().equals("DEACTIVATE")) {
-        expectedEvents.put(e.getKey() + ":order.cancel_by_user", new Event(topics.order(), "order.cancel_by_user", x.userId()));
-        expectedEvents.put(e.getKey() + ":user.count", new Event(topics.user(), "user.count", x.userId()));
+        expectedEvents.put(
+            e.getKey() + ":order.cancel_by_user",
+            new Event(topics.order(), "order.cancel_by_user", x.userId()));
+        expectedEvents.put(
+            e.getKey() + ":user.count", new Event(topics.user(), "user.count", x.userId()));
       }
     }
-    long unsent = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").query(Long.class).single();
+    long unsent =
+        jdbc.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").query(Long.class).single();
     if (unsent != 0) {
       v.fail("outbox: " + unsent + " events never marked sent");
     }
-    Set<String> outboxIds = new HashSet<>(jdbc.sql("SELECT event_id FROM outbox").query(String.class).list());
+    Set<String> outboxIds =
+        new HashSet<>(jdbc.sql("SELECT event_id FROM outbox").query(String.class).list());
     if (!outboxIds.equals(expectedEvents.keySet())) {
       Set<String> extra = new HashSet<>(outboxIds);
       extra.removeAll(expectedEvents.keySet());
@@ -196,7 +248,8 @@ final class Oracle {
       v.fail("outbox: unexpected events " + clip(extra) + ", missing " + clip(absent));
     }
     Map<String, Integer> copies = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : readAll(brokers, List.of(topics.user(), topics.order()))) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        readAll(brokers, List.of(topics.user(), topics.order()))) {
       String id = header(r, "event-id");
       Event x = expectedEvents.get(id);
       copies.merge(String.valueOf(id), 1, Integer::sum);
@@ -208,7 +261,11 @@ final class Oracle {
       byte[] payload =
           x.type().equals("user.count")
               ? UserCountReq.newBuilder().setUserId(x.userId()).build().toByteArray()
-              : CancelUserOrdersReq.newBuilder().setUserId(x.userId()).setReason("user_deactivated").build().toByteArray();
+              : CancelUserOrdersReq.newBuilder()
+                  .setUserId(x.userId())
+                  .setReason("user_deactivated")
+                  .build()
+                  .toByteArray();
       if (!r.topic().equals(x.topic())
           || !Long.toString(x.userId()).equals(new String(r.key(), UTF_8))
           || !Arrays.equals(payload, r.value())
@@ -240,22 +297,44 @@ final class Oracle {
       }
       dead.merge(original, 1, Integer::sum);
       if (original.poison == null) {
-        v.fail("valid record dead-lettered" + (rows.containsKey(original.messageId) ? " and also applied" : "")
-            + ": " + original.messageId + " at " + source + " reason " + header(r, "dlq-reason") + " "
-            + header(r, "dlq-error"));
+        v.fail(
+            "valid record dead-lettered"
+                + (rows.containsKey(original.messageId) ? " and also applied" : "")
+                + ": "
+                + original.messageId
+                + " at "
+                + source
+                + " reason "
+                + header(r, "dlq-reason")
+                + " "
+                + header(r, "dlq-error"));
         continue;
       }
       if (!Arrays.equals(original.value, r.value())
           || !Arrays.equals(original.key, r.key())
           || !original.trace.equals(header(r, "x-trace"))) {
-        v.fail("DLQ record of " + original.poison + " at " + source + " is not the original (value, key or headers)");
+        v.fail(
+            "DLQ record of "
+                + original.poison
+                + " at "
+                + source
+                + " is not the original (value, key or headers)");
       }
       if (!original.poison.reason.equals(header(r, "dlq-reason"))
           || isBlank(header(r, "dlq-error"))
           || !topics.auth().equals(header(r, "dlq-source-topic"))
           || isBlank(header(r, "dlq-failed-at"))) {
-        v.fail("DLQ headers of " + original.poison + " at " + source + ": reason " + header(r, "dlq-reason")
-            + ", error " + header(r, "dlq-error") + ", topic " + header(r, "dlq-source-topic"));
+        v.fail(
+            "DLQ headers of "
+                + original.poison
+                + " at "
+                + source
+                + ": reason "
+                + header(r, "dlq-reason")
+                + ", error "
+                + header(r, "dlq-error")
+                + ", topic "
+                + header(r, "dlq-source-topic"));
       }
       if (r.value() != null) {
         try {
@@ -282,8 +361,8 @@ final class Oracle {
    * G6, side effects follow the data, from the role state authz really holds (every write it
    * applied, also those it answered late or with an error): a user of an applied REGISTER holds
    * {@code member} unless deactivated since; no user id that MySQL lacks holds any role; a user
-   * whose DEACTIVATE was applied had RevokeRoles applied after its last GrantRole and holds nothing.
-   * Any active user holds {@code member}, any deactivated one nothing.
+   * whose DEACTIVATE was applied had RevokeRoles applied after its last GrantRole and holds
+   * nothing. Any active user holds {@code member}, any deactivated one nothing.
    */
   private static void checkAuthz(
       Verdict v,
@@ -292,56 +371,84 @@ final class Oracle {
       Map<Long, Integer> status,
       Set<Long> registeredUsers) {
     Set<Long> orphans = new HashSet<>();
-    authz.roles().forEach((user, held) -> {
-      if (!held.isEmpty() && !status.containsKey(user)) {
-        orphans.add(user);
-      }
-    });
+    authz
+        .roles()
+        .forEach(
+            (user, held) -> {
+              if (!held.isEmpty() && !status.containsKey(user)) {
+                orphans.add(user);
+              }
+            });
     if (!orphans.isEmpty()) {
-      v.fail("G6 orphan grants: authz holds a role for " + orphans.size() + " user ids MySQL does not have: "
-          + clip(orphans));
+      v.fail(
+          "G6 orphan grants: authz holds a role for "
+              + orphans.size()
+              + " user ids MySQL does not have: "
+              + clip(orphans));
     }
     Set<Long> notGranted = new HashSet<>();
     for (long user : registeredUsers) {
-      if (!w.deactivated.contains(user) && !authz.rolesOf(user).contains(ControllableAuthz.MEMBER)) {
+      if (!w.deactivated.contains(user)
+          && !authz.rolesOf(user).contains(ControllableAuthz.MEMBER)) {
         notGranted.add(user);
       }
     }
     if (!notGranted.isEmpty()) {
-      v.fail("G6 missing grants: " + notGranted.size() + " users of applied REGISTERs, never deactivated,"
-          + " do not hold " + ControllableAuthz.MEMBER + " in authz: " + clip(notGranted));
+      v.fail(
+          "G6 missing grants: "
+              + notGranted.size()
+              + " users of applied REGISTERs, never deactivated,"
+              + " do not hold "
+              + ControllableAuthz.MEMBER
+              + " in authz: "
+              + clip(notGranted));
     }
     Set<Long> notRevoked = new HashSet<>();
     for (long user : w.deactivated) {
       long granted = authz.lastGrant().getOrDefault(user, 0L);
       long revoked = authz.lastRevoke().getOrDefault(user, 0L);
-      if (status.getOrDefault(user, 0) == 2 && (revoked <= granted || !authz.rolesOf(user).isEmpty())) {
+      if (status.getOrDefault(user, 0) == 2
+          && (revoked <= granted || !authz.rolesOf(user).isEmpty())) {
         notRevoked.add(user);
       }
     }
     if (!notRevoked.isEmpty()) {
-      v.fail("G6 not revoked: " + notRevoked.size() + " users whose DEACTIVATE was applied (status 2) still hold"
-          + " a role or had no RevokeRoles after their last GrantRole: " + clip(notRevoked));
+      v.fail(
+          "G6 not revoked: "
+              + notRevoked.size()
+              + " users whose DEACTIVATE was applied (status 2) still hold"
+              + " a role or had no RevokeRoles after their last GrantRole: "
+              + clip(notRevoked));
     }
     Set<Long> activeWithout = new HashSet<>();
     Set<Long> inactiveWith = new HashSet<>();
-    status.forEach((user, st) -> {
-      boolean member = authz.rolesOf(user).contains(ControllableAuthz.MEMBER);
-      if (st == 1 && !member) {
-        activeWithout.add(user);
-      } else if (st != 1 && !authz.rolesOf(user).isEmpty()) {
-        inactiveWith.add(user);
-      }
-    });
+    status.forEach(
+        (user, st) -> {
+          boolean member = authz.rolesOf(user).contains(ControllableAuthz.MEMBER);
+          if (st == 1 && !member) {
+            activeWithout.add(user);
+          } else if (st != 1 && !authz.rolesOf(user).isEmpty()) {
+            inactiveWith.add(user);
+          }
+        });
     activeWithout.removeAll(notGranted);
     inactiveWith.removeAll(notRevoked);
     if (!activeWithout.isEmpty()) {
-      v.fail("G6 revoked without a committed deactivation: " + activeWithout.size() + " users active in MySQL"
-          + " do not hold " + ControllableAuthz.MEMBER + " in authz: " + clip(activeWithout));
+      v.fail(
+          "G6 revoked without a committed deactivation: "
+              + activeWithout.size()
+              + " users active in MySQL"
+              + " do not hold "
+              + ControllableAuthz.MEMBER
+              + " in authz: "
+              + clip(activeWithout));
     }
     if (!inactiveWith.isEmpty()) {
-      v.fail("G6 not revoked: " + inactiveWith.size() + " users deactivated in MySQL still hold a role in authz: "
-          + clip(inactiveWith));
+      v.fail(
+          "G6 not revoked: "
+              + inactiveWith.size()
+              + " users deactivated in MySQL still hold a role in authz: "
+              + clip(inactiveWith));
     }
   }
 
@@ -364,16 +471,22 @@ final class Oracle {
   static List<ConsumerRecord<byte[], byte[]>> readAll(String brokers, List<String> topicNames) {
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            brokers,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            2000,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_uncommitted");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topicNames) {
-        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        consumer
+            .partitionsFor(topic)
+            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);

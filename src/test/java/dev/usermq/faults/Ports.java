@@ -30,7 +30,8 @@ final class Ports {
         Procs.sleep(200);
       }
     }
-    throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + seconds + " s");
+    throw new IllegalStateException(
+        "nothing listens on 127.0.0.1:" + port + " after " + seconds + " s");
   }
 
   /** Waits until nothing accepts connections on the port any more. */

@@ -71,8 +71,12 @@ final class Procs {
    * {@code STOP} and {@code CONT} to freeze a server without closing any of its connections.
    */
   static void signal(long pid, String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
-    String out = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + out.trim());
     }

@@ -62,7 +62,11 @@ final class RedisNode implements AutoCloseable, Freezable {
   private void command(java.util.function.Consumer<StatefulRedisConnection<String, String>> cmd) {
     RedisClient client =
         RedisClient.create(
-            RedisURI.builder().withHost("127.0.0.1").withPort(port).withTimeout(Duration.ofSeconds(5)).build());
+            RedisURI.builder()
+                .withHost("127.0.0.1")
+                .withPort(port)
+                .withTimeout(Duration.ofSeconds(5))
+                .build());
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       cmd.accept(c);
     } finally {

@@ -15,7 +15,10 @@ enum Scenario {
         // gets partitions: kill it only once it is processing records
         boolean working = life.awaitWork(120);
         Procs.sleep(500 + rnd.nextInt(5_500));
-        ctx.log("kill -9 of the service, pid " + life.pid() + (working ? ", while it processes records" : ", idle"));
+        ctx.log(
+            "kill -9 of the service, pid "
+                + life.pid()
+                + (working ? ", while it processes records" : ", idle"));
         ctx.fleet().killAndRestartA();
       }
       ctx.fleet().a().awaitStarted(180);
@@ -141,9 +144,10 @@ enum Scenario {
 
   final String label;
   final String tag;
+
   /**
-   * Seconds over which phase 2 is produced, so that records keep arriving for as long as the
-   * fault goes on; 0 for the suite's default ({@code faults.send-seconds}).
+   * Seconds over which phase 2 is produced, so that records keep arriving for as long as the fault
+   * goes on; 0 for the suite's default ({@code faults.send-seconds}).
    */
   final int sendSeconds;
 

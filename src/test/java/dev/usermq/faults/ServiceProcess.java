@@ -33,7 +33,8 @@ final class ServiceProcess {
     this.process = process;
   }
 
-  static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log) throws IOException {
+  static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Procs.javaBin());
     command.add("-Xmx512m");
@@ -68,7 +69,8 @@ final class ServiceProcess {
         return;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("service exited with " + process.exitValue() + ", see " + log);
+        throw new IllegalStateException(
+            "service exited with " + process.exitValue() + ", see " + log);
       }
       Procs.sleep(200);
     }
@@ -83,7 +85,8 @@ final class ServiceProcess {
         return true;
       }
       if (!process.isAlive()) {
-        throw new IllegalStateException("service exited with " + process.exitValue() + ", see " + log);
+        throw new IllegalStateException(
+            "service exited with " + process.exitValue() + ", see " + log);
       }
       Procs.sleep(200);
     }
@@ -99,7 +102,10 @@ final class ServiceProcess {
     Procs.stop(process, 60);
   }
 
-  /** The last running counts the service logged: applied, noop, rejected, dup(redis), dup(ledger), dlq. */
+  /**
+   * The last running counts the service logged: applied, noop, rejected, dup(redis), dup(ledger),
+   * dlq.
+   */
   long[] lastCounts() {
     Matcher m = SUMMARY.matcher(logText());
     long[] last = new long[6];

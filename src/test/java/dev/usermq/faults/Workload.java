@@ -19,8 +19,8 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * The records of one scenario and a model of what they must do.
  *
- * <p>Phase 1 registers a base set of users. Phase 2 mixes every kind: a sequential script per
- * user (BIND, UNBIND, DEACTIVATE keyed by the user id, so one user's messages stay in order on one
+ * <p>Phase 1 registers a base set of users. Phase 2 mixes every kind: a sequential script per user
+ * (BIND, UNBIND, DEACTIVATE keyed by the user id, so one user's messages stay in order on one
  * partition), new registrations keyed by the open id, messages whose outcome does not depend on
  * order (REGISTER of a known account, BIND of another user's account, unknown users), repeated
  * message ids on the same partition and on another one, and poison records. Bind targets are named
@@ -92,18 +92,24 @@ final class Workload {
 
   final Map<String, Expect> ledger = new LinkedHashMap<>();
   final Map<String, Rec> originals = new HashMap<>();
+
   /** Accounts ("platform|open_id") that REGISTER creates a user for. */
   final Set<String> registeredAccounts = new LinkedHashSet<>();
+
   /** Phase-1 users: index to id, filled after phase 1. */
   final List<Long> userIds = new ArrayList<>();
+
   /** Accounts each phase-1 user holds at the end besides its registered one. */
   final Map<Long, Set<String>> extraBindings = new HashMap<>();
+
   final Set<Long> deactivated = new LinkedHashSet<>();
   final List<Rec> sent = new ArrayList<>();
   final List<Rec> poison = new ArrayList<>();
   private final List<String> orderFree = new ArrayList<>();
+
   /** Message ids (open ids) in the workload that equal another one but for case. */
   int caseVariantMessageIds;
+
   int caseVariantOpenIds;
 
   Workload(String tag, int records, long seed) {
@@ -142,7 +148,8 @@ final class Workload {
       String openId = baseOpenId(i);
       AuthMsg msg = withId(Msgs.register("wechat", openId));
       registeredAccounts.add(account("wechat", openId));
-      ledger.put(msg.getMessageId(), new Expect("REGISTER", "APPLIED", 0, account("wechat", openId)));
+      ledger.put(
+          msg.getMessageId(), new Expect("REGISTER", "APPLIED", 0, account("wechat", openId)));
       out.add(original(msg, openId.getBytes(UTF_8)));
     }
     return out;
@@ -174,11 +181,13 @@ final class Workload {
         byte[] key = openId.getBytes(UTF_8);
         AuthMsg first = withId(Msgs.register(platform, openId));
         registeredAccounts.add(account(platform, openId));
-        ledger.put(first.getMessageId(), new Expect("REGISTER", "APPLIED", 0, account(platform, openId)));
+        ledger.put(
+            first.getMessageId(), new Expect("REGISTER", "APPLIED", 0, account(platform, openId)));
         script.add(original(first, key));
         if (rnd.nextInt(4) == 0) {
           AuthMsg second = withId(Msgs.register(platform, openId));
-          ledger.put(second.getMessageId(), new Expect("REGISTER", "NOOP", 0, account(platform, openId)));
+          ledger.put(
+              second.getMessageId(), new Expect("REGISTER", "NOOP", 0, account(platform, openId)));
           script.add(original(second, key));
         } else {
           orderFree.add(first.getMessageId());
@@ -187,7 +196,8 @@ final class Workload {
         // a known account registers again
         String openId = baseOpenId(rnd.nextInt(users));
         AuthMsg msg = withId(Msgs.register("wechat", openId));
-        ledger.put(msg.getMessageId(), new Expect("REGISTER", "NOOP", 0, account("wechat", openId)));
+        ledger.put(
+            msg.getMessageId(), new Expect("REGISTER", "NOOP", 0, account("wechat", openId)));
         script.add(original(msg, openId.getBytes(UTF_8)));
         orderFree.add(msg.getMessageId());
       } else if (r < 0.12) {
@@ -247,7 +257,8 @@ final class Workload {
         for (String openId : openIds) {
           AuthMsg msg = withId(Msgs.register(platform, openId));
           registeredAccounts.add(account(platform, openId));
-          ledger.put(msg.getMessageId(), new Expect("REGISTER", "APPLIED", 0, account(platform, openId)));
+          ledger.put(
+              msg.getMessageId(), new Expect("REGISTER", "APPLIED", 0, account(platform, openId)));
           script.add(original(msg, openId.getBytes(UTF_8)));
           orderFree.add(msg.getMessageId());
         }
@@ -262,10 +273,16 @@ final class Workload {
     // the same message again on its own partition, some time later (a producer retry, a replay)
     for (int i = 0; i < sameRepeats; i++) {
       if (rnd.nextInt(5) == 0 && !phase1.isEmpty()) {
-        placed.add(new Placed(rnd.nextInt(script.size()) + 0.5, copy(phase1.get(rnd.nextInt(phase1.size())), false)));
+        placed.add(
+            new Placed(
+                rnd.nextInt(script.size()) + 0.5,
+                copy(phase1.get(rnd.nextInt(phase1.size())), false)));
       } else {
         int at = rnd.nextInt(script.size());
-        placed.add(new Placed(Math.min(script.size(), at + 1 + rnd.nextInt(300)) + 0.5, copy(script.get(at), false)));
+        placed.add(
+            new Placed(
+                Math.min(script.size(), at + 1 + rnd.nextInt(300)) + 0.5,
+                copy(script.get(at), false)));
       }
     }
     // the same message id on another partition under another key, anywhere: it may even overtake
@@ -275,7 +292,10 @@ final class Workload {
       placed.add(new Placed(rnd.nextInt(script.size()) + 0.25, copy(of, true)));
     }
     for (int i = 0; i < poisonCount; i++) {
-      placed.add(new Placed(rnd.nextInt(script.size()) + 0.75, poison(Poison.values()[i % Poison.values().length])));
+      placed.add(
+          new Placed(
+              rnd.nextInt(script.size()) + 0.75,
+              poison(Poison.values()[i % Poison.values().length])));
     }
     placed.sort(Comparator.comparingDouble(Placed::pos));
     return placed.stream().map(Placed::rec).toList();
@@ -297,18 +317,28 @@ final class Workload {
 
   private Rec poison(Poison kind) {
     String id = tag + "-poison-" + poison.size();
-    AuthMsg valid = Msgs.register("wechat", "poison-" + id).toBuilder().setMessageId(id).setNickname(id).build();
+    AuthMsg valid =
+        Msgs.register("wechat", "poison-" + id).toBuilder()
+            .setMessageId(id)
+            .setNickname(id)
+            .build();
     byte[] value =
         switch (kind) {
           // field 1 with wire type 7, which does not exist: never parses
           case NOT_PROTOBUF -> ("\u000f not protobuf " + id).getBytes(UTF_8);
           case TOMBSTONE -> null;
           case MISSING_MESSAGE_ID -> valid.toBuilder().clearMessageId().build().toByteArray();
-          case MALFORMED_MESSAGE_ID -> valid.toBuilder().setMessageId(id + " /bad").build().toByteArray();
-          case UNSPECIFIED_KIND -> valid.toBuilder().setKind(AuthMsgKind.AUTH_MSG_KIND_UNSPECIFIED).build().toByteArray();
+          case MALFORMED_MESSAGE_ID ->
+              valid.toBuilder().setMessageId(id + " /bad").build().toByteArray();
+          case UNSPECIFIED_KIND ->
+              valid.toBuilder()
+                  .setKind(AuthMsgKind.AUTH_MSG_KIND_UNSPECIFIED)
+                  .build()
+                  .toByteArray();
           case UNKNOWN_KIND -> valid.toBuilder().setKindValue(42).build().toByteArray();
           case MISSING_OPEN_ID -> valid.toBuilder().clearOpenId().build().toByteArray();
-          case OVER_SIZE_LIMIT -> valid.toBuilder().setAvatarUrl("x".repeat(20_000)).build().toByteArray();
+          case OVER_SIZE_LIMIT ->
+              valid.toBuilder().setAvatarUrl("x".repeat(20_000)).build().toByteArray();
         };
     byte[] key = ("poison-" + id).getBytes(UTF_8);
     Rec rec = new Rec(key, partitionOf(key), value, null, kind, trace());
@@ -386,7 +416,10 @@ final class Workload {
           outcome = "APPLIED";
         } else if (r < 0.86 && !unbound.isEmpty()) {
           String[] target = split(unbound.get(rnd.nextInt(unbound.size())));
-          msg = bound.contains(account(target[0], target[1])) ? null : Msgs.unbind(id, target[0], target[1]);
+          msg =
+              bound.contains(account(target[0], target[1]))
+                  ? null
+                  : Msgs.unbind(id, target[0], target[1]);
           outcome = "NOOP";
           if (msg == null) {
             return next();

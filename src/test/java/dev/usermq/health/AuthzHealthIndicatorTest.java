@@ -23,9 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.actuate.health.Health;
 
 /**
- * The authz health indicator against in-process gRPC servers: the standard {@code
- * grpc.health.v1} check where the server has it, else a {@code CheckPermission} that must really
- * be answered.
+ * The authz health indicator against in-process gRPC servers: the standard {@code grpc.health.v1}
+ * check where the server has it, else a {@code CheckPermission} that must really be answered.
  */
 class AuthzHealthIndicatorTest {
 

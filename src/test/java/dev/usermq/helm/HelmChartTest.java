@@ -201,7 +201,8 @@ class HelmChartTest {
   void tracingIsOffByDefaultAndExportsToTheCollectorWhenOn() {
     Map<String, String> off = env(container(deployment(render(CHART))));
     assertThat(off).containsEntry("TRACING_ENABLED", "false");
-    assertThat(off).doesNotContainKeys("MANAGEMENT_OTLP_TRACING_ENDPOINT", "TRACING_SAMPLING_PROBABILITY");
+    assertThat(off)
+        .doesNotContainKeys("MANAGEMENT_OTLP_TRACING_ENDPOINT", "TRACING_SAMPLING_PROBABILITY");
 
     Map<String, String> on =
         env(
@@ -587,8 +588,8 @@ class HelmChartTest {
   }
 
   /**
-   * spring.*, camel.*, logging.* and management.* properties from the configuration metadata of
-   * the starters.
+   * spring.*, camel.*, logging.* and management.* properties from the configuration metadata of the
+   * starters.
    */
   private static Set<String> starterProperties() throws IOException {
     Set<String> names = new TreeSet<>();

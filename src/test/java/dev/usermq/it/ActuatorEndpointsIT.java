@@ -78,14 +78,16 @@ class ActuatorEndpointsIT {
             () -> {
               String scrape = http.getForObject("/actuator/prometheus", String.class);
               assertThat(scrape)
-                  .contains("usermq_auth_messages_total{application=\"user-mq\",result=\"applied\"}")
+                  .contains(
+                      "usermq_auth_messages_total{application=\"user-mq\",result=\"applied\"}")
                   .contains("usermq_auth_retries_total{application=\"user-mq\",kind=\"transient\"}")
                   .contains(
                       "usermq_auth_dead_letters_total{application=\"user-mq\",reason=\"PARSE_ERROR\"}")
                   .containsPattern(
                       "usermq_auth_processing_seconds_bucket\\{[^}]*result=\"dead_lettered\"")
                   .containsPattern("camel_exchanges_total\\{[^}]*routeId=\"auth-msg-consumer\"")
-                  .containsPattern("camel_route_policy_seconds_count\\{[^}]*routeId=\"dead-letter\"")
+                  .containsPattern(
+                      "camel_route_policy_seconds_count\\{[^}]*routeId=\"dead-letter\"")
                   .containsPattern(
                       "usermq_kafka_consumer_lag\\{application=\"user-mq\",client_id=\"consumer-user-mq-");
             });

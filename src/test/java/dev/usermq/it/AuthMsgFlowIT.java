@@ -9,9 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.usermq.embedded.AuthzStubService;
 import dev.usermq.mq.ConsumptionGuard;
-import dev.usermq.tools.DlqRedrive;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
@@ -19,10 +16,13 @@ import dev.usermq.support.Db;
 import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.KafkaTopics;
 import dev.usermq.support.Msgs;
+import dev.usermq.tools.DlqRedrive;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,9 +44,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The whole service against real servers on random ports: a KRaft Kafka broker in the JVM, a
- * Redis process, a MariaDB process and the authz gRPC stub. Records go in through Kafka and are
- * checked in MySQL and on the output topics, decoded through the generated protobuf classes.
+ * The whole service against real servers on random ports: a KRaft Kafka broker in the JVM, a Redis
+ * process, a MariaDB process and the authz gRPC stub. Records go in through Kafka and are checked
+ * in MySQL and on the output topics, decoded through the generated protobuf classes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthMsgFlowIT extends EmbeddedServersIT {
@@ -114,9 +114,22 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     // revoked right after the commit
     await().atMost(WAIT).until(() -> authzStub.rolesOf(userId).isEmpty());
     assertThat(
-            jdbc.sql("SELECT kind, user_id, outcome, processed FROM auth_msg WHERE message_id IN (?, ?, ?, ?) ORDER BY id")
-                .params(register.getMessageId(), bind.getMessageId(), unbind.getMessageId(), deactivate.getMessageId())
-                .query((rs, n) -> rs.getString(1) + "/" + rs.getLong(2) + "/" + rs.getString(3) + "/" + rs.getInt(4))
+            jdbc.sql(
+                    "SELECT kind, user_id, outcome, processed FROM auth_msg WHERE message_id IN (?, ?, ?, ?) ORDER BY id")
+                .params(
+                    register.getMessageId(),
+                    bind.getMessageId(),
+                    unbind.getMessageId(),
+                    deactivate.getMessageId())
+                .query(
+                    (rs, n) ->
+                        rs.getString(1)
+                            + "/"
+                            + rs.getLong(2)
+                            + "/"
+                            + rs.getString(3)
+                            + "/"
+                            + rs.getInt(4))
                 .list())
         .containsExactly(
             "REGISTER/" + userId + "/APPLIED/1",
@@ -134,7 +147,8 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
       assertThat(header(r, "event-id")).isEqualTo(header(r, "source-message-id") + ":user.count");
       assertThat(r.headers().lastHeader("x-trace")).isNull();
     }
-    assertThat(counts).extracting(r -> header(r, "source-message-id"))
+    assertThat(counts)
+        .extracting(r -> header(r, "source-message-id"))
         .containsExactlyInAnyOrder(register.getMessageId(), deactivate.getMessageId());
 
     ConsumerRecord<byte[], byte[]> cancel =
@@ -143,7 +157,8 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     assertThat(req.getUserId()).isEqualTo(userId);
     assertThat(req.getReason()).isEqualTo("user_deactivated");
     assertThat(new String(cancel.key(), UTF_8)).isEqualTo(Long.toString(userId));
-    assertThat(header(cancel, "event-id")).isEqualTo(deactivate.getMessageId() + ":order.cancel_by_user");
+    assertThat(header(cancel, "event-id"))
+        .isEqualTo(deactivate.getMessageId() + ":order.cancel_by_user");
     assertThat(header(cancel, "event-type")).isEqualTo("order.cancel_by_user");
     assertThat(kafka.matching(from(bind, unbind))).isEmpty();
   }
@@ -151,8 +166,10 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
   @Test
   void messageIdsThatDifferOnlyInCaseAreTwoMessages() {
     String stem = "m-" + java.util.UUID.randomUUID();
-    AuthMsg first = Msgs.register("wechat", Msgs.openId()).toBuilder().setMessageId(stem + "-aB").build();
-    AuthMsg second = Msgs.register("wechat", Msgs.openId()).toBuilder().setMessageId(stem + "-Ab").build();
+    AuthMsg first =
+        Msgs.register("wechat", Msgs.openId()).toBuilder().setMessageId(stem + "-aB").build();
+    AuthMsg second =
+        Msgs.register("wechat", Msgs.openId()).toBuilder().setMessageId(stem + "-Ab").build();
     produce(first);
     await().atMost(WAIT).until(() -> db.userOf("wechat", first.getOpenId()).isPresent());
     produce(second);
@@ -160,7 +177,8 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     await().atMost(WAIT).until(() -> db.userOf("wechat", second.getOpenId()).isPresent());
     assertThat(ledgerMessageIdsStartingWith(stem))
         .containsExactlyInAnyOrder(first.getMessageId(), second.getMessageId());
-    assertThat(db.userOf("wechat", first.getOpenId())).isNotEqualTo(db.userOf("wechat", second.getOpenId()));
+    assertThat(db.userOf("wechat", first.getOpenId()))
+        .isNotEqualTo(db.userOf("wechat", second.getOpenId()));
   }
 
   @Test
@@ -170,13 +188,17 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     AuthMsg mixed = Msgs.register("apple", stem + "-aBC");
     produce(lower);
     long lowerUser =
-        await().atMost(WAIT).until(() -> db.userOf("apple", lower.getOpenId()), java.util.Optional::isPresent).get();
+        await()
+            .atMost(WAIT)
+            .until(() -> db.userOf("apple", lower.getOpenId()), java.util.Optional::isPresent)
+            .get();
     produce(mixed);
 
     await().atMost(WAIT).until(() -> db.outcome(mixed.getMessageId()).isPresent());
     assertThat(db.outcome(mixed.getMessageId())).contains("APPLIED");
     assertThat(
-            jdbc.sql("SELECT open_id, user_id FROM user_third_auth WHERE platform = 'apple' AND open_id LIKE ?")
+            jdbc.sql(
+                    "SELECT open_id, user_id FROM user_third_auth WHERE platform = 'apple' AND open_id LIKE ?")
                 .param(stem + "%")
                 .query((rs, n) -> rs.getString(1) + "=" + rs.getLong(2))
                 .list())
@@ -214,21 +236,28 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     await().atMost(WAIT).until(() -> redis.hasKey("user:msg:processed:" + register.getMessageId()));
     double ledgerDuplicates = counter("duplicate_ledger");
 
-    redis.execute(connection -> {
-      connection.serverCommands().flushAll();
-      return null;
-    }, true);
+    redis.execute(
+        connection -> {
+          connection.serverCommands().flushAll();
+          return null;
+        },
+        true);
     produce(register);
 
     await().atMost(WAIT).until(() -> counter("duplicate_ledger") > ledgerDuplicates);
     assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
-    assertThat(jdbc.sql("SELECT COUNT(*) FROM user_third_auth WHERE open_id = ?").param(openId).query(Integer.class).single())
+    assertThat(
+            jdbc.sql("SELECT COUNT(*) FROM user_third_auth WHERE open_id = ?")
+                .param(openId)
+                .query(Integer.class)
+                .single())
         .isEqualTo(1);
     assertThat(kafka.matching(on("user").and(from(register)))).hasSize(1);
   }
 
   @Test
-  void poisonRecordLandsInTheDlqWithItsBytesAndHeadersWhileLaterRecordsAreProcessed() throws Exception {
+  void poisonRecordLandsInTheDlqWithItsBytesAndHeadersWhileLaterRecordsAreProcessed()
+      throws Exception {
     byte[] poison = ("poison " + Msgs.id()).getBytes(UTF_8);
     byte[] key = "poison-key".getBytes(UTF_8);
     ProducerRecord<byte[], byte[]> bad = new ProducerRecord<>("user.auth", 0, key, poison);
@@ -286,7 +315,8 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     // consumption pauses instead of burning retries: the work is committed, its grant waits for
     // authz, nothing is dead-lettered
     await().atMost(WAIT).until(() -> guard.isPaused(CONSUMER));
-    await().atMost(WAIT)
+    await()
+        .atMost(WAIT)
         .until(() -> camel.getRouteController().getRouteStatus(CONSUMER) == ServiceStatus.Stopped);
     await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
     assertThat(guard.isPaused(CONSUMER)).isTrue();
@@ -303,8 +333,11 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     assertThat(authzStub.rolesOf(pendingUser)).containsExactly("member");
     assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
     await().atMost(WAIT).until(() -> !guard.isPaused(CONSUMER));
-    assertThat(camel.getRouteController().getRouteStatus(CONSUMER)).isEqualTo(ServiceStatus.Started);
-    assertThat(kafka.matching(on("user.auth.dlq").and(r -> Arrays.equals(r.value(), register.toByteArray()))))
+    assertThat(camel.getRouteController().getRouteStatus(CONSUMER))
+        .isEqualTo(ServiceStatus.Started);
+    assertThat(
+            kafka.matching(
+                on("user.auth.dlq").and(r -> Arrays.equals(r.value(), register.toByteArray()))))
         .isEmpty();
   }
 
@@ -335,7 +368,9 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     awaitOutcome(lost, "APPLIED");
     assertThat(db.outcome(other.getMessageId())).isEmpty();
     ConsumerRecord<byte[], byte[]> replayed =
-        kafka.await(on("user.auth").and(r -> Arrays.equals(r.value(), lost.toByteArray())), 1, WAIT).get(0);
+        kafka
+            .await(on("user.auth").and(r -> Arrays.equals(r.value(), lost.toByteArray())), 1, WAIT)
+            .get(0);
     assertThat(replayed.key()).isEqualTo("k-1".getBytes(UTF_8));
     assertThat(header(replayed, "x-trace")).isEqualTo("t-2");
     assertThat(header(replayed, "dlq-reason")).isNull();
@@ -344,12 +379,14 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     assertThat(DlqRedrive.run(args, new PrintStream(again, true, UTF_8))).isZero();
     assertThat(again.toString(UTF_8)).contains("already redriven").contains("0 redriven");
-    assertThat(kafka.matching(on("user.auth").and(r -> Arrays.equals(r.value(), lost.toByteArray()))))
+    assertThat(
+            kafka.matching(on("user.auth").and(r -> Arrays.equals(r.value(), lost.toByteArray()))))
         .hasSize(1);
   }
 
   private void produce(AuthMsg msg) {
-    kafka.send(new ProducerRecord<>("user.auth", msg.getOpenId().getBytes(UTF_8), msg.toByteArray()));
+    kafka.send(
+        new ProducerRecord<>("user.auth", msg.getOpenId().getBytes(UTF_8), msg.toByteArray()));
   }
 
   private Db awaitOutcome(AuthMsg msg, String outcome) {

@@ -69,7 +69,9 @@ class PackagedJarIT {
     List<String> libraries = entries.stream().filter(e -> e.startsWith("BOOT-INF/lib/")).toList();
     assertThat(libraries).as("the jar's libraries").isNotEmpty();
     for (String devOnly : DEV_ONLY_LIBRARIES) {
-      assertThat(libraries).as("libraries named like " + devOnly).noneMatch(e -> e.contains(devOnly));
+      assertThat(libraries)
+          .as("libraries named like " + devOnly)
+          .noneMatch(e -> e.contains(devOnly));
     }
     assertThat(entries)
         .as("local-run classes and resources")
@@ -114,8 +116,7 @@ class PackagedJarIT {
     Map<String, String> env = builder.environment();
     // whatever the machine sets, only the endpoints this test chooses
     env.keySet()
-        .removeIf(
-            k -> k.startsWith("KAFKA_") || k.startsWith("SPRING_") || k.startsWith("AUTHZ_"));
+        .removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("SPRING_") || k.startsWith("AUTHZ_"));
     env.putAll(endpoints);
     // a free port, so that a service which did start would not collide with another test
     env.put("SERVER_PORT", "0");

@@ -15,9 +15,12 @@ class AuthMsgValidatorTest {
 
   @Test
   void validMessagesOfEveryKindPass() {
-    assertThatCode(() -> validator.validate(Msgs.register("wechat", "o-1"))).doesNotThrowAnyException();
-    assertThatCode(() -> validator.validate(Msgs.bind(7, "apple", "o-2"))).doesNotThrowAnyException();
-    assertThatCode(() -> validator.validate(Msgs.unbind(7, "apple", "o-2"))).doesNotThrowAnyException();
+    assertThatCode(() -> validator.validate(Msgs.register("wechat", "o-1")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> validator.validate(Msgs.bind(7, "apple", "o-2")))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> validator.validate(Msgs.unbind(7, "apple", "o-2")))
+        .doesNotThrowAnyException();
     assertThatCode(() -> validator.validate(Msgs.deactivate(7))).doesNotThrowAnyException();
   }
 
@@ -34,13 +37,15 @@ class AuthMsgValidatorTest {
   @Test
   void kindMustBeAKnownValue() {
     AuthMsg msg = Msgs.register("wechat", "o-1");
-    assertInvalid(msg.toBuilder().setKind(AuthMsgKind.AUTH_MSG_KIND_UNSPECIFIED).build(), "kind must be set");
+    assertInvalid(
+        msg.toBuilder().setKind(AuthMsgKind.AUTH_MSG_KIND_UNSPECIFIED).build(), "kind must be set");
     assertInvalid(msg.toBuilder().setKindValue(9).build(), "kind unknown enum number 9");
   }
 
   @Test
   void userIdRulesDependOnTheKind() {
-    assertInvalid(Msgs.register("wechat", "o-1").toBuilder().setUserId(5).build(), "user_id must be 0");
+    assertInvalid(
+        Msgs.register("wechat", "o-1").toBuilder().setUserId(5).build(), "user_id must be 0");
     assertInvalid(Msgs.bind(0, "apple", "o"), "user_id must be > 0");
     assertInvalid(Msgs.deactivate(-1), "user_id must be > 0");
   }
@@ -69,6 +74,7 @@ class AuthMsgValidatorTest {
     assertThatThrownBy(() -> validator.validate(msg))
         .isInstanceOf(InvalidAuthMsgException.class)
         .hasMessageContaining(message)
-        .satisfies(e -> assertThat(((InvalidAuthMsgException) e).reason()).isEqualTo("VALIDATION_ERROR"));
+        .satisfies(
+            e -> assertThat(((InvalidAuthMsgException) e).reason()).isEqualTo("VALIDATION_ERROR"));
   }
 }

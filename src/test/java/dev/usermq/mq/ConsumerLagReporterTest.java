@@ -26,7 +26,9 @@ class ConsumerLagReporterTest {
       Sensor lag = kafka.sensor("records-lag");
       lag.add(lagMax, new Max());
       // the per-topic figure beside it is left out
-      lag.add(lagMax(kafka, Map.of("client-id", "consumer-user-mq-1", "topic", "user.auth")), new Max());
+      lag.add(
+          lagMax(kafka, Map.of("client-id", "consumer-user-mq-1", "topic", "user.auth")),
+          new Max());
 
       assertThat(gauge().value()).as("nothing fetched yet").isNaN();
       lag.record(42);

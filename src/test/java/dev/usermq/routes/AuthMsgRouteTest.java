@@ -245,20 +245,42 @@ class AuthMsgRouteTest extends RouteTestBase {
   static Stream<Arguments> badInput() {
     AuthMsg valid = Msgs.register("wechat", "o-1");
     return Stream.of(
-        Arguments.of("not protobuf", "garbage \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1), "PARSE_ERROR"),
-        Arguments.of("missing message_id", valid.toBuilder().clearMessageId().build().toByteArray(), "VALIDATION_ERROR"),
-        Arguments.of("malformed message_id", valid.toBuilder().setMessageId("a b/c").build().toByteArray(), "VALIDATION_ERROR"),
-        Arguments.of("unspecified kind", valid.toBuilder().setKind(AuthMsgKind.AUTH_MSG_KIND_UNSPECIFIED).build().toByteArray(), "VALIDATION_ERROR"),
-        Arguments.of("unknown kind number", valid.toBuilder().setKindValue(42).build().toByteArray(), "VALIDATION_ERROR"),
-        Arguments.of("missing open_id", valid.toBuilder().clearOpenId().build().toByteArray(), "VALIDATION_ERROR"),
-        Arguments.of("bind without user_id", Msgs.bind(0, "apple", "o-2").toByteArray(), "VALIDATION_ERROR"),
-        Arguments.of("over the size limit", valid.toBuilder().setAvatarUrl("x".repeat(20_000)).build().toByteArray(), "VALIDATION_ERROR"));
+        Arguments.of(
+            "not protobuf",
+            "garbage \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1),
+            "PARSE_ERROR"),
+        Arguments.of(
+            "missing message_id",
+            valid.toBuilder().clearMessageId().build().toByteArray(),
+            "VALIDATION_ERROR"),
+        Arguments.of(
+            "malformed message_id",
+            valid.toBuilder().setMessageId("a b/c").build().toByteArray(),
+            "VALIDATION_ERROR"),
+        Arguments.of(
+            "unspecified kind",
+            valid.toBuilder().setKind(AuthMsgKind.AUTH_MSG_KIND_UNSPECIFIED).build().toByteArray(),
+            "VALIDATION_ERROR"),
+        Arguments.of(
+            "unknown kind number",
+            valid.toBuilder().setKindValue(42).build().toByteArray(),
+            "VALIDATION_ERROR"),
+        Arguments.of(
+            "missing open_id",
+            valid.toBuilder().clearOpenId().build().toByteArray(),
+            "VALIDATION_ERROR"),
+        Arguments.of(
+            "bind without user_id", Msgs.bind(0, "apple", "o-2").toByteArray(), "VALIDATION_ERROR"),
+        Arguments.of(
+            "over the size limit",
+            valid.toBuilder().setAvatarUrl("x".repeat(20_000)).build().toByteArray(),
+            "VALIDATION_ERROR"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badInput")
-  void badInputGoesStraightToTheDlqWithItsBytesHeadersAndReason(String name, byte[] value, String reason)
-      throws Exception {
+  void badInputGoesStraightToTheDlqWithItsBytesHeadersAndReason(
+      String name, byte[] value, String reason) throws Exception {
     dlq.expectedMessageCount(1);
     handled.expectedMessageCount(0);
 
@@ -326,7 +348,8 @@ class AuthMsgRouteTest extends RouteTestBase {
 
     Exchange result = producer.send(IN, e -> fill(e, msg));
 
-    assertThat(causes(result.getException())).hasAtLeastOneElementOfType(DependencyUnavailableException.class);
+    assertThat(causes(result.getException()))
+        .hasAtLeastOneElementOfType(DependencyUnavailableException.class);
     dlq.assertIsSatisfied();
     pause.assertIsSatisfied();
     // the work is committed; its grant waits for authz, and the record is not remembered as done
@@ -412,12 +435,14 @@ class AuthMsgRouteTest extends RouteTestBase {
   void aGrantAppliedButAnsweredAfterTheDeadlineLeavesNoOrphanAndIsDeliveredAgain() {
     // authz applies the grant, but its answer comes after the deadline, once
     java.util.Set<Long> granted = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean late =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     org.mockito.Mockito.doAnswer(
             call -> {
               granted.add(call.getArgument(0));
               if (late.getAndSet(false)) {
-                throw new DependencyUnavailableException("authz GrantRole: DEADLINE_EXCEEDED", null);
+                throw new DependencyUnavailableException(
+                    "authz GrantRole: DEADLINE_EXCEEDED", null);
               }
               return null;
             })
@@ -507,8 +532,7 @@ class AuthMsgRouteTest extends RouteTestBase {
 
     send(Msgs.register("wechat", Msgs.openId()));
 
-    assertThat(counter("usermq.auth.retries", "kind", "transient"))
-        .isEqualTo(transientRetries + 2);
+    assertThat(counter("usermq.auth.retries", "kind", "transient")).isEqualTo(transientRetries + 2);
 
     doThrow(new DependencyUnavailableException("authz down", null))
         .when(authz)
@@ -546,7 +570,8 @@ class AuthMsgRouteTest extends RouteTestBase {
   }
 
   private java.util.List<String> pendingAuthzCommands(long userId) {
-    return jdbc.sql("SELECT command FROM authz_command WHERE user_id = ? AND done_at IS NULL ORDER BY id")
+    return jdbc.sql(
+            "SELECT command FROM authz_command WHERE user_id = ? AND done_at IS NULL ORDER BY id")
         .param(userId)
         .query(String.class)
         .list();
@@ -560,7 +585,8 @@ class AuthMsgRouteTest extends RouteTestBase {
    */
   private int committedStatus(long userId) throws java.sql.SQLException {
     try (java.sql.Connection c = dataSource.getConnection();
-        java.sql.PreparedStatement q = c.prepareStatement("SELECT status FROM `user` WHERE id = ?")) {
+        java.sql.PreparedStatement q =
+            c.prepareStatement("SELECT status FROM `user` WHERE id = ?")) {
       q.setLong(1, userId);
       try (java.sql.ResultSet rs = q.executeQuery()) {
         return rs.next() ? rs.getInt(1) : 0;

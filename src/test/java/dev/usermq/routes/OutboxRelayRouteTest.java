@@ -1,21 +1,21 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.verify;
 
 import dev.usermq.proto.common.mq.v1.UserCountReq;
 import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.model.OutboxModel;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.usermq.repository.model.OutboxRow;
 import dev.usermq.support.Msgs;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import static org.mockito.Mockito.atLeastOnce;
-import static org.mockito.Mockito.verify;
 
 /**
  * The timer routes with their timers replaced: the outbox relay republishes events that a crash
@@ -47,7 +47,11 @@ class OutboxRelayRouteTest extends RouteTestBase {
     producer.sendBody("direct:relay-tick", null);
 
     userTopic.assertIsSatisfied();
-    assertThat(jdbc.sql("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?").param(row.id()).query(Boolean.class).single())
+    assertThat(
+            jdbc.sql("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?")
+                .param(row.id())
+                .query(Boolean.class)
+                .single())
         .isTrue();
     assertThat(userTopic.getReceivedExchanges())
         .anySatisfy(e -> assertThat(e.getMessage().getBody(byte[].class)).isEqualTo(payload));
@@ -63,7 +67,8 @@ class OutboxRelayRouteTest extends RouteTestBase {
   void anEventThatCannotBePublishedHoldsUpNoOther() throws Exception {
     byte[] payload = UserCountReq.newBuilder().setUserId(78).build().toByteArray();
     // the older row's topic cannot be written; the younger one's can
-    OutboxRow stuck = outbox.save(OutboxRow.newEvent("unwritable", "user.count", Msgs.id(), 78, payload));
+    OutboxRow stuck =
+        outbox.save(OutboxRow.newEvent("unwritable", "user.count", Msgs.id(), 78, payload));
     OutboxRow fine = outbox.save(OutboxRow.newEvent("user", "user.count", Msgs.id(), 78, payload));
     mock("mock:topic-unwritable")
         .whenAnyExchangeReceived(
@@ -104,7 +109,10 @@ class OutboxRelayRouteTest extends RouteTestBase {
   }
 
   private boolean sent(OutboxRow row) {
-    return jdbc.sql("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?").param(row.id()).query(Boolean.class).single();
+    return jdbc.sql("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?")
+        .param(row.id())
+        .query(Boolean.class)
+        .single();
   }
 
   private int pending(long userId) {

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Loads every file in {@code routes/} with Camel's YAML DSL loader, so that a broken edit (bad
- * YAML, an unknown or misplaced key) fails the build, and checks the conventions that tests and
- * ops rely on.
+ * YAML, an unknown or misplaced key) fails the build, and checks the conventions that tests and ops
+ * rely on.
  */
 class RouteFilesTest {
 
@@ -40,9 +40,11 @@ class RouteFilesTest {
 
       PluginHelper.getRoutesLoader(camel).loadRoutes(resource);
 
-      List<RouteDefinition> routes = camel.getCamelContextExtension()
-          .getContextPlugin(org.apache.camel.model.Model.class)
-          .getRouteDefinitions();
+      List<RouteDefinition> routes =
+          camel
+              .getCamelContextExtension()
+              .getContextPlugin(org.apache.camel.model.Model.class)
+              .getRouteDefinitions();
       assertThat(routes).extracting(RouteDefinition::getRouteId).doesNotContainNull();
       assertThat(routes)
           .allSatisfy(r -> assertThat(r.hasCustomIdAssigned()).as(r.getRouteId()).isTrue());
@@ -52,11 +54,13 @@ class RouteFilesTest {
   @Test
   void theAuthConsumerCommitsOnlyFinishedRecordsAndNeverSkipsOne() throws Exception {
     try (DefaultCamelContext camel = new DefaultCamelContext()) {
-      Resource resource = ResourceHelper.resolveMandatoryResource(camel, "file:routes/auth-msg.camel.yaml");
+      Resource resource =
+          ResourceHelper.resolveMandatoryResource(camel, "file:routes/auth-msg.camel.yaml");
       PluginHelper.getRoutesLoader(camel).loadRoutes(resource);
 
       String uri =
-          camel.getCamelContextExtension()
+          camel
+              .getCamelContextExtension()
               .getContextPlugin(org.apache.camel.model.Model.class)
               .getRouteDefinition("auth-msg-consumer")
               .getInput()
@@ -66,7 +70,8 @@ class RouteFilesTest {
       assertThat(uri)
           .contains("autoCommitEnable=false")
           .contains("allowManualCommit=true")
-          .contains("kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory")
+          .contains(
+              "kafkaManualCommitFactory=#class:org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory")
           // a failed record, or a failed poll, resumes from the committed offsets: nothing skipped
           .contains("breakOnFirstError=true")
           .contains("pollOnError=RECONNECT");

@@ -23,10 +23,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
  * The routes with Kafka, timers and authz replaced, advised once for every route test class (they
  * share one application context): records enter through {@code direct:auth-in}, timers through
  * {@code direct:relay-tick} and {@code direct:stats-tick}, gRPC requests through {@code
- * direct:user-grpc}; events go to {@code
- * mock:topic-<topic>}, dead letters to {@code mock:kafka:user.auth.dlq}; authz is a Mockito mock.
- * MySQL and Redis are real (embedded servers), so transactions, the ledger and the idempotency
- * keys are the real ones.
+ * direct:user-grpc}; events go to {@code mock:topic-<topic>}, dead letters to {@code
+ * mock:kafka:user.auth.dlq}; authz is a Mockito mock. MySQL and Redis are real (embedded servers),
+ * so transactions, the ledger and the idempotency keys are the real ones.
  */
 @CamelSpringBootTest
 @SpringBootTest(

@@ -93,8 +93,8 @@ class TracingRouteTest {
   }
 
   /**
-   * The authz stub behind a server interceptor that keeps the metadata of every GrantRole call
-   * (the readiness checks, which the gRPC health service reads every few seconds, call authz too).
+   * The authz stub behind a server interceptor that keeps the metadata of every GrantRole call (the
+   * readiness checks, which the gRPC health service reads every few seconds, call authz too).
    */
   @DynamicPropertySource
   static void authz(DynamicPropertyRegistry properties) throws IOException {

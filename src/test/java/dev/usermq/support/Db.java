@@ -15,7 +15,10 @@ public record Db(JdbcClient jdbc) {
   }
 
   public int userStatus(long userId) {
-    return jdbc.sql("SELECT status FROM `user` WHERE id = ?").param(userId).query(Integer.class).single();
+    return jdbc.sql("SELECT status FROM `user` WHERE id = ?")
+        .param(userId)
+        .query(Integer.class)
+        .single();
   }
 
   /** The ledger outcome of a message, if it has a row. */

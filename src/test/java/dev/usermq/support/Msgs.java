@@ -42,7 +42,9 @@ public final class Msgs {
   }
 
   public static AuthMsg unbind(long userId, String platform, String openId) {
-    return bind(userId, platform, openId).toBuilder().setKind(AuthMsgKind.AUTH_MSG_KIND_UNBIND).build();
+    return bind(userId, platform, openId).toBuilder()
+        .setKind(AuthMsgKind.AUTH_MSG_KIND_UNBIND)
+        .build();
   }
 
   public static AuthMsg deactivate(long userId) {

@@ -19,7 +19,6 @@ public class OutboxOrderEvent implements OrderEvent {
   public OutboxRow sendCancelUserOrders(String sourceMessageId, long userId, String reason) {
     byte[] payload =
         CancelUserOrdersReq.newBuilder().setUserId(userId).setReason(reason).build().toByteArray();
-    return outbox.save(
-        OutboxRow.newEvent(topic, CANCEL_BY_USER, sourceMessageId, userId, payload));
+    return outbox.save(OutboxRow.newEvent(topic, CANCEL_BY_USER, sourceMessageId, userId, payload));
   }
 }

@@ -15,8 +15,8 @@ public interface AuthMsgModel extends ListCrudRepository<AuthMsgRow, Long> {
   Optional<AuthMsgRow> findByMessageId(String messageId);
 
   /**
-   * Inserts the unprocessed ledger row of a message. The unique key makes a concurrent copy of
-   * the same message wait for this transaction and then fail with a duplicate key.
+   * Inserts the unprocessed ledger row of a message. The unique key makes a concurrent copy of the
+   * same message wait for this transaction and then fail with a duplicate key.
    */
   @Modifying
   @Query("INSERT INTO auth_msg (message_id, kind, user_id) VALUES (:messageId, :kind, :userId)")

@@ -13,8 +13,8 @@ public interface AuthzCommandModel extends ListCrudRepository<AuthzCommandRow, L
   List<AuthzCommandRow> findBySourceMessageIdAndDoneAtIsNullOrderById(String sourceMessageId);
 
   /**
-   * The user's oldest pending command, locked until the transaction ends: whoever delivers it
-   * makes every other deliverer of this user's commands wait, so they reach authz in id order.
+   * The user's oldest pending command, locked until the transaction ends: whoever delivers it makes
+   * every other deliverer of this user's commands wait, so they reach authz in id order.
    */
   @Query(
       "SELECT * FROM authz_command WHERE user_id = :userId AND done_at IS NULL"

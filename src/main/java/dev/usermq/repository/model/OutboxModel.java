@@ -24,7 +24,6 @@ public interface OutboxModel extends ListCrudRepository<OutboxRow, Long> {
 
   /** Marks events published. */
   @Modifying
-  @Query(
-      "UPDATE outbox SET sent_at = CURRENT_TIMESTAMP(3) WHERE id IN (:ids) AND sent_at IS NULL")
+  @Query("UPDATE outbox SET sent_at = CURRENT_TIMESTAMP(3) WHERE id IN (:ids) AND sent_at IS NULL")
   int markSent(Collection<Long> ids);
 }

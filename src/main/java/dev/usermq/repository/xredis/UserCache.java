@@ -18,12 +18,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Cache-aside of users by id in Redis (the seed's cached model), under {@code
  * <prefix>:cache:user:<id>}: the row with the accounts bound to it ({@link CachedUser}). Every
  * entry carries the row's {@code cache_version}, and every write of a user or of its bindings bumps
- * that version in its transaction and leaves a tombstone of the new version in
- * Redis, before the commit and again after it. An entry is only ever replaced by one of the same
- * or a newer version, so a read that loaded the row before a write committed cannot put the old
- * row back after the write's tombstone: a read that follows a committed write sees it. A miss
- * reads the row before its bindings: bindings read after the row are as new as the row or newer,
- * and newer ones come with a newer version, whose tombstone keeps the entry out.
+ * that version in its transaction and leaves a tombstone of the new version in Redis, before the
+ * commit and again after it. An entry is only ever replaced by one of the same or a newer version,
+ * so a read that loaded the row before a write committed cannot put the old row back after the
+ * write's tombstone: a read that follows a committed write sees it. A miss reads the row before its
+ * bindings: bindings read after the row are as new as the row or newer, and newer ones come with a
+ * newer version, whose tombstone keeps the entry out.
  *
  * <p>Redis out of reach on a read is not fatal: the database answers, and nothing is cached.
  */
@@ -111,8 +111,7 @@ public class UserCache {
    * and after the commit through {@link #invalidateCommitted}.
    */
   public void invalidate(long id, long version) {
-    redis.execute(
-        PUT_UNLESS_NEWER, List.of(keySpace + id), Long.toString(version), "", millis());
+    redis.execute(PUT_UNLESS_NEWER, List.of(keySpace + id), Long.toString(version), "", millis());
   }
 
   /** Leaves a tombstone of the user's committed version; nothing if there is no such user. */

@@ -336,6 +336,7 @@ class FaultSuiteIT {
     env.put("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "20");
     // two instances run side by side in the rebalance scenario: each takes a free HTTP port
     env.put("SERVER_PORT", "0");
+    env.put("GRPC_PORT", "0");
     env.put("CONSUMER_PAUSE_CHECK_INTERVAL", "1s");
     // a paused consumer resumes within seconds of a fault's end, so scenarios stay short
     env.put("CONSUMER_PAUSE_MAX_CHECK_INTERVAL", "8s");

@@ -76,7 +76,7 @@ class HelmChartTest {
         .contains("Deployment", "Service", "ConfigMap", "ServiceAccount", "PodDisruptionBudget")
         .doesNotContain(
             "HorizontalPodAutoscaler", "ScaledObject", "ServiceMonitor", "NetworkPolicy", "Secret");
-    assertThat(servicePortNames(docs)).containsExactly("http");
+    assertThat(servicePortNames(docs)).containsExactly("http", "grpc");
     assertThat(deployment(docs)).extracting(d -> at(d, "spec", "replicas")).isEqualTo(2);
   }
 
@@ -110,13 +110,19 @@ class HelmChartTest {
   }
 
   @Test
-  void grpcServicePortIsOffByDefaultAndOptional() {
-    List<Map<String, Object>> docs = render(chart().set("service.grpc.enabled", true));
+  void grpcPortIsOnByDefaultAndOptional() {
+    List<Map<String, Object>> docs = render(CHART, PRODUCTION_VALUES);
 
     assertThat(servicePortNames(docs)).containsExactly("http", "grpc");
     assertThat(list(at(container(deployment(docs)), "ports")))
         .extracting(p -> map(p).get("containerPort"))
         .containsExactly(8080, 9090);
+    assertThat(networkPolicyPorts(docs)).containsExactly("http", "grpc");
+
+    List<Map<String, Object>> off =
+        render(chart().withValuesFile(PRODUCTION_VALUES).set("service.grpc.enabled", false));
+    assertThat(servicePortNames(off)).containsExactly("http");
+    assertThat(networkPolicyPorts(off)).containsExactly("http");
   }
 
   @Test
@@ -628,6 +634,13 @@ class HelmChartTest {
 
   private static String checksum(List<Map<String, Object>> docs) {
     return (String) at(deployment(docs), "spec", "template", "metadata", "annotations", CHECKSUM);
+  }
+
+  private static List<Object> networkPolicyPorts(List<Map<String, Object>> docs) {
+    return list(at(first(list(at(ofKind(docs, "NetworkPolicy"), "spec", "ingress"))), "ports"))
+        .stream()
+        .map(p -> map(p).get("port"))
+        .toList();
   }
 
   private static List<String> servicePortNames(List<Map<String, Object>> docs) {

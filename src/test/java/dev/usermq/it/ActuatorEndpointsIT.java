@@ -28,7 +28,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(
     classes = App.class,
     webEnvironment = WebEnvironment.RANDOM_PORT,
-    properties = {"outbox.relay-interval=1h", "stats.log-interval=1h"})
+    properties = {"outbox.relay-interval=1h", "stats.log-interval=1h", "grpc.port=0"})
 @ContextConfiguration(initializers = EmbeddedServersInitializer.class)
 // tests leave metrics export off unless asked; the Prometheus registry is what is under test
 @AutoConfigureObservability(tracing = false)

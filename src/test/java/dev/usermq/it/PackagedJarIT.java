@@ -120,6 +120,7 @@ class PackagedJarIT {
     env.putAll(endpoints);
     // a free port, so that a service which did start would not collide with another test
     env.put("SERVER_PORT", "0");
+    env.put("GRPC_PORT", "0");
     Path log = Files.createTempFile("packaged-jar", ".log");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = builder.start();

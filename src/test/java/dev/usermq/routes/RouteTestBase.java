@@ -4,6 +4,7 @@ import dev.usermq.App;
 import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.mq.ProcessingStats;
 import dev.usermq.repository.rpc.AuthzSrv;
+import dev.usermq.repository.xredis.UserCache;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -21,9 +22,10 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 /**
  * The routes with Kafka, timers and authz replaced, advised once for every route test class (they
  * share one application context): records enter through {@code direct:auth-in}, timers through
- * {@code direct:relay-tick} and {@code direct:stats-tick}; events go to {@code mock:topic-<topic>},
- * dead letters to {@code mock:kafka:user.auth.dlq}; authz is a Mockito mock. MySQL and Redis are
- * real (embedded servers), so transactions, the ledger and the idempotency keys are the real ones.
+ * {@code direct:relay-tick} and {@code direct:stats-tick}, gRPC requests through {@code
+ * direct:user-grpc}; events go to {@code mock:topic-<topic>}, dead letters to {@code
+ * mock:kafka:user.auth.dlq}; authz is a Mockito mock. MySQL and Redis are real (embedded servers),
+ * so transactions, the ledger and the idempotency keys are the real ones.
  */
 @CamelSpringBootTest
 @SpringBootTest(
@@ -37,18 +39,22 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
       "retry.transient.initial-delay=10",
       "retry.transient.max-delay=20",
       "retry.unexpected.delay=10",
-      "outbox.relay-min-age=0s"
+      "outbox.relay-min-age=0s",
+      // the gRPC route is advised to start from direct:user-grpc; no server, no port
+      "grpc.port=0"
     })
 @ContextConfiguration(initializers = EmbeddedServersInitializer.class)
 @UseAdviceWith
 abstract class RouteTestBase {
 
   static final String IN = "direct:auth-in";
+  static final String GRPC_IN = "direct:user-grpc";
 
   @Autowired CamelContext camel;
   @Autowired ProducerTemplate producer;
   @MockitoBean AuthzSrv authz;
   @MockitoSpyBean ProcessingStats stats;
+  @MockitoSpyBean UserCache userCache;
 
   @BeforeEach
   void adviseOnceAndResetMocks() throws Exception {
@@ -75,6 +81,7 @@ abstract class RouteTestBase {
       AdviceWith.adviceWith(camel, "outbox-relay", a -> a.replaceFromWith("direct:relay-tick"));
       AdviceWith.adviceWith(
           camel, "processing-stats-log", a -> a.replaceFromWith("direct:stats-tick"));
+      AdviceWith.adviceWith(camel, "user-grpc", a -> a.replaceFromWith(GRPC_IN));
       camel.start();
     }
     MockEndpoint.resetMocks(camel);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.usermq.config.CacheProperties;
 import dev.usermq.config.IdempotencyProperties;
 import dev.usermq.repository.model.UserModel;
+import dev.usermq.repository.model.UserThirdAuthModel;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -20,6 +21,7 @@ public class RedisConfiguration {
   public UserCache userCache(
       StringRedisTemplate redis,
       UserModel users,
+      UserThirdAuthModel bindings,
       IdempotencyProperties keys,
       CacheProperties cache) {
     ObjectMapper json =
@@ -28,6 +30,6 @@ public class RedisConfiguration {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             // entries written by an older or newer version of the row still read
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    return new UserCache(redis, users, json, keys.prefix(), cache.userTtl());
+    return new UserCache(redis, users, bindings, json, keys.prefix(), cache.userTtl());
   }
 }

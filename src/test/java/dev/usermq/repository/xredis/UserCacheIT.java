@@ -62,7 +62,7 @@ class UserCacheIT extends EmbeddedServersIT {
 
     // a read that loaded the row before the write committed puts it only now
     assertThat(old.cacheVersion()).isZero();
-    cache.put(old);
+    cache.put(new CachedUser(old, List.of()));
     assertThat(redis.opsForValue().get("user:cache:user:" + id)).isEqualTo("1|");
     assertThat(cache.findById(id)).map(UserRow::status).contains(UserRow.DEACTIVATED);
   }

@@ -19,7 +19,7 @@ import org.springframework.test.context.ContextConfiguration;
       "retry.transient.initial-delay=50",
       "retry.transient.max-delay=400",
       "outbox.relay-interval=1h",
-      "retention.interval=1s",
+      "retention.interval=1h",
       "retention.batch-size=2",
       "stats.log-interval=1h",
       "consumer.pause.check-interval=500ms",

@@ -22,10 +22,11 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 /**
  * The routes with Kafka, timers and authz replaced, advised once for every route test class (they
  * share one application context): records enter through {@code direct:auth-in}, timers through
- * {@code direct:relay-tick} and {@code direct:stats-tick}, gRPC requests through {@code
- * direct:user-grpc}; events go to {@code mock:topic-<topic>}, dead letters to {@code
- * mock:kafka:user.auth.dlq}; authz is a Mockito mock. MySQL and Redis are real (embedded servers),
- * so transactions, the ledger and the idempotency keys are the real ones.
+ * {@code direct:relay-tick}, {@code direct:stats-tick} and {@code direct:*-retention-tick} (the
+ * retention DELETEs are mocks), gRPC requests through {@code direct:user-grpc}; events go to {@code
+ * mock:topic-<topic>}, dead letters to {@code mock:kafka:user.auth.dlq}; authz is a Mockito mock.
+ * MySQL and Redis are real (embedded servers), so transactions, the ledger and the idempotency keys
+ * are the real ones.
  */
 @CamelSpringBootTest
 @SpringBootTest(
@@ -82,6 +83,26 @@ abstract class RouteTestBase {
       AdviceWith.adviceWith(
           camel, "processing-stats-log", a -> a.replaceFromWith("direct:stats-tick"));
       AdviceWith.adviceWith(camel, "user-grpc", a -> a.replaceFromWith(GRPC_IN));
+      // retention: a tick starts a pass; each DELETE is a mock that answers with a row count
+      AdviceWith.adviceWith(
+          camel,
+          "outbox-retention",
+          a -> {
+            a.replaceFromWith("direct:outbox-retention-tick");
+            a.weaveById("delete-published-events-batch")
+                .replace()
+                .to("mock:delete-published-events");
+            a.weaveById("delete-delivered-authz-commands-batch")
+                .replace()
+                .to("mock:delete-delivered-authz-commands");
+          });
+      AdviceWith.adviceWith(
+          camel,
+          "ledger-retention",
+          a -> {
+            a.replaceFromWith("direct:ledger-retention-tick");
+            a.weaveById("delete-old-ledger-rows-batch").replace().to("mock:delete-old-ledger-rows");
+          });
       camel.start();
     }
     MockEndpoint.resetMocks(camel);

@@ -2,6 +2,7 @@ package dev.usermq.faults;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.usermq.support.PackagedJar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,16 +110,7 @@ class FaultSuiteIT {
 
   @BeforeAll
   void startServers() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      jar =
-          files
-              .filter(p -> p.getFileName().toString().matches("user-mq-.*\\.jar"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "no target/user-mq-*.jar: run `mvn package` first"));
-    }
+    jar = PackagedJar.find();
     deleteRecursively(ROOT);
     Files.createDirectories(ROOT);
     log(

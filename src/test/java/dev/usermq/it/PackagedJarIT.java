@@ -2,6 +2,7 @@ package dev.usermq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usermq.support.PackagedJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,13 +51,7 @@ class PackagedJarIT {
 
   @BeforeAll
   static void findJar() throws IOException {
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      jar =
-          files
-              .filter(p -> p.getFileName().toString().matches("user-mq-.*\\.jar"))
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException("no target/user-mq-*.jar"));
-    }
+    jar = PackagedJar.find();
   }
 
   @Test

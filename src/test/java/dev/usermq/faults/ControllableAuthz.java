@@ -32,13 +32,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * before or after applying), or apply a write at once and answer only after the caller's deadline.
  * The last two apply to one call in {@link #every(int)} calls.
  */
-final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase
+public final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase
     implements AutoCloseable {
 
   /** The role that carries the permissions: a user may bind accounts only while holding it. */
-  static final String MEMBER = "member";
+  public static final String MEMBER = "member";
 
-  enum Mode {
+  public enum Mode {
     NORMAL,
     /** Every call fails with UNAVAILABLE; nothing is applied. */
     UNAVAILABLE,
@@ -57,7 +57,7 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase
   }
 
   /** The role state and the order of the writes applied to it, for the oracle. */
-  record State(
+  public record State(
       Map<Long, Set<String>> roles, Map<Long, Long> lastGrant, Map<Long, Long> lastRevoke) {
 
     Set<String> rolesOf(long userId) {
@@ -77,7 +77,7 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase
   private final Map<Long, Long> lastRevoke = new HashMap<>();
   private long writes;
 
-  ControllableAuthz(long slowMillis) throws IOException {
+  public ControllableAuthz(long slowMillis) throws IOException {
     this.slowMillis = slowMillis;
     this.server =
         Grpc.newServerBuilderForPort(Ports.free(), InsecureServerCredentials.create())
@@ -87,23 +87,23 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase
             .start();
   }
 
-  String target() {
+  public String target() {
     return "127.0.0.1:" + server.getPort();
   }
 
-  void mode(Mode mode) {
+  public void mode(Mode mode) {
     this.mode = mode;
   }
 
   /**
    * The UNKNOWN and LATE_AFTER_APPLY faults hit one call in {@code n}; 1 (the default): every call.
    */
-  void every(int n) {
+  public void every(int n) {
     this.every = Math.max(1, n);
   }
 
   /** Fresh role state, for a new scenario. */
-  synchronized void reset() {
+  public synchronized void reset() {
     roles.clear();
     lastGrant.clear();
     lastRevoke.clear();
@@ -112,13 +112,13 @@ final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBase
   }
 
   /** A copy of the role state now. */
-  synchronized State state() {
+  public synchronized State state() {
     Map<Long, Set<String>> copy = new HashMap<>();
     roles.forEach((user, held) -> copy.put(user, Set.copyOf(held)));
     return new State(copy, Map.copyOf(lastGrant), Map.copyOf(lastRevoke));
   }
 
-  long refusedCalls() {
+  public long refusedCalls() {
     return refused.get();
   }
 

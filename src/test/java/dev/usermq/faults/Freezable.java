@@ -4,7 +4,7 @@ package dev.usermq.faults;
  * A server process a scenario can freeze: SIGSTOP keeps its sockets open and answers nothing, as a
  * host that hangs or a stalled disk would; SIGCONT lets it go on where it stopped.
  */
-interface Freezable {
+public interface Freezable {
 
   /** The pid of the server process. */
   long pid() throws Exception;

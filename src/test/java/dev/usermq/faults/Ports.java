@@ -7,11 +7,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /** Loopback ports. */
-final class Ports {
+public final class Ports {
 
   private Ports() {}
 
-  static int free() {
+  public static int free() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -20,7 +20,7 @@ final class Ports {
   }
 
   /** Waits until something accepts connections on the port. */
-  static void awaitListening(int port, int seconds) {
+  public static void awaitListening(int port, int seconds) {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (System.nanoTime() < end) {
       try (Socket s = new Socket()) {
@@ -35,7 +35,7 @@ final class Ports {
   }
 
   /** Waits until nothing accepts connections on the port any more. */
-  static void awaitClosed(int port, int seconds) {
+  public static void awaitClosed(int port, int seconds) {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (System.nanoTime() < end) {
       try (Socket s = new Socket()) {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Child processes of the suite. Every one is tracked and killed by a shutdown hook, so nothing is
  * left running when the test JVM exits, however it exits.
  */
-final class Procs {
+public final class Procs {
 
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -31,7 +31,7 @@ final class Procs {
   private Procs() {}
 
   /** A JVM running {@code mainClass} on the test classpath. */
-  static ProcessBuilder java(List<String> jvmArgs, String mainClass, List<String> args) {
+  public static ProcessBuilder java(List<String> jvmArgs, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(javaBin());
     command.addAll(jvmArgs);
@@ -42,17 +42,17 @@ final class Procs {
     return new ProcessBuilder(command);
   }
 
-  static String javaBin() {
+  public static String javaBin() {
     return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 
-  static void track(Process p) {
+  public static void track(Process p) {
     RUNNING.add(p);
     p.onExit().thenRun(() -> RUNNING.remove(p));
   }
 
   /** SIGTERM, then SIGKILL if it has not exited in time. */
-  static void stop(Process p, int seconds) throws InterruptedException {
+  public static void stop(Process p, int seconds) throws InterruptedException {
     p.destroy();
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -61,7 +61,7 @@ final class Procs {
   }
 
   /** SIGKILL: the process gets no chance to finish anything. */
-  static void kill9(Process p) throws InterruptedException {
+  public static void kill9(Process p) throws InterruptedException {
     p.destroyForcibly();
     p.waitFor(10, TimeUnit.SECONDS);
   }
@@ -70,7 +70,7 @@ final class Procs {
    * Sends a signal to a process that is not a child of this JVM's {@link Process} objects, e.g.
    * {@code STOP} and {@code CONT} to freeze a server without closing any of its connections.
    */
-  static void signal(long pid, String signal) throws IOException, InterruptedException {
+  public static void signal(long pid, String signal) throws IOException, InterruptedException {
     Process kill =
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
             .redirectErrorStream(true)
@@ -82,7 +82,7 @@ final class Procs {
     }
   }
 
-  static void sleep(long millis) {
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -7,23 +7,23 @@ import java.time.Duration;
 import redis.embedded.RedisServer;
 
 /** A real redis-server process (embedded-redis ships the binary) on a fixed loopback port. */
-final class RedisNode implements AutoCloseable, Freezable {
+public final class RedisNode implements AutoCloseable, Freezable {
 
   private final int port = Ports.free();
   private RedisServer server;
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized void start() {
+  public synchronized void start() {
     server =
         RedisServer.builder().port(port).setting("bind 127.0.0.1").setting("save \"\"").build();
     server.start();
   }
 
   /** SHUTDOWN NOSAVE: the server exits at once and every key is gone. */
-  synchronized void shutdownNoSave() {
+  public synchronized void shutdownNoSave() {
     try {
       command(c -> c.sync().shutdown(false));
     } catch (RuntimeException expected) {
@@ -55,7 +55,7 @@ final class RedisNode implements AutoCloseable, Freezable {
     return pid[0];
   }
 
-  void flushAll() {
+  public void flushAll() {
     command(c -> c.sync().flushall());
   }
 

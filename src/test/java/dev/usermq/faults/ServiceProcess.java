@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * with its log in a file. Its running counts are read back from the log, where the service writes
  * them every {@code STATS_LOG_INTERVAL}.
  */
-final class ServiceProcess {
+public final class ServiceProcess {
 
   private static final Pattern SUMMARY =
       Pattern.compile(
@@ -33,7 +33,7 @@ final class ServiceProcess {
     this.process = process;
   }
 
-  static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log)
+  public static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Procs.javaBin());
@@ -49,20 +49,20 @@ final class ServiceProcess {
     return new ServiceProcess(name, log, p);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
   /** Waits until the service says it started (its consumers are then subscribing). */
-  void awaitStarted(int seconds) {
+  public void awaitStarted(int seconds) {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (System.nanoTime() < end) {
       if (logText().contains(STARTED)) {
@@ -78,7 +78,7 @@ final class ServiceProcess {
   }
 
   /** Waits until this life has processed at least one record; false if it did not in time. */
-  boolean awaitWork(int seconds) {
+  public boolean awaitWork(int seconds) {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     while (System.nanoTime() < end) {
       if (java.util.Arrays.stream(lastCounts()).sum() > 0) {
@@ -93,12 +93,12 @@ final class ServiceProcess {
     return false;
   }
 
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     Procs.kill9(process);
   }
 
   /** SIGTERM: the service finishes its in-flight records and leaves the consumer group. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     Procs.stop(process, 60);
   }
 
@@ -106,7 +106,7 @@ final class ServiceProcess {
    * The last running counts the service logged: applied, noop, rejected, dup(redis), dup(ledger),
    * dlq.
    */
-  long[] lastCounts() {
+  public long[] lastCounts() {
     Matcher m = SUMMARY.matcher(logText());
     long[] last = new long[6];
     while (m.find()) {

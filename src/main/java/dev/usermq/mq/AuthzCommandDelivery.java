@@ -3,7 +3,8 @@ package dev.usermq.mq;
 import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzSrv;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -33,31 +34,47 @@ public class AuthzCommandDelivery {
   }
 
   /**
-   * Delivers every pending command of the command's user, in order; returns how many. A failure
-   * leaves the failed command and those after it pending.
+   * Delivers every pending command of the command's user, in order, in one transaction that holds
+   * their row locks; returns how many. A failure leaves the failed command and those after it
+   * pending; those before it are marked done.
    */
   public int deliverPendingOf(AuthzCommandRow command) {
-    int delivered = 0;
-    while (Boolean.TRUE.equals(tx.execute(status -> deliverOldest(command.userId())))) {
-      delivered++;
+    long userId = command.userId();
+    Delivery delivery = tx.execute(status -> deliverAll(userId));
+    if (delivery.failure() != null) {
+      throw delivery.failure();
     }
-    return delivered;
+    return delivery.delivered();
   }
 
-  private boolean deliverOldest(long userId) {
-    Optional<AuthzCommandRow> oldest = commands.lockOldestPendingOf(userId);
-    if (oldest.isEmpty()) {
-      return false;
+  private Delivery deliverAll(long userId) {
+    List<Long> done = new ArrayList<>();
+    RuntimeException failure = null;
+    for (AuthzCommandRow command : commands.lockPendingOf(userId)) {
+      try {
+        deliver(command);
+      } catch (RuntimeException e) {
+        failure = e;
+        break;
+      }
+      done.add(command.id());
     }
-    AuthzCommandRow command = oldest.get();
+    if (!done.isEmpty()) {
+      commands.markDone(done);
+    }
+    return new Delivery(done.size(), failure);
+  }
+
+  private void deliver(AuthzCommandRow command) {
     switch (command.command()) {
-      case AuthzCommandRow.GRANT_ROLE -> authz.grantRole(userId, command.role());
-      case AuthzCommandRow.REVOKE_ROLES -> authz.revokeRoles(userId);
+      case AuthzCommandRow.GRANT_ROLE -> authz.grantRole(command.userId(), command.role());
+      case AuthzCommandRow.REVOKE_ROLES -> authz.revokeRoles(command.userId());
       default ->
           throw new IllegalStateException(
               "authz command " + command.id() + " has an unknown command " + command.command());
     }
-    commands.markDone(command.id());
-    return true;
   }
+
+  /** What one transaction delivered, and the failure that stopped it, if one did. */
+  private record Delivery(int delivered, RuntimeException failure) {}
 }

@@ -12,10 +12,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers committed authz commands to the authz service: a user's pending commands one at a time,
- * oldest first, each marked done once authz acknowledged it. Each command's row is locked while it
- * is delivered, so the in-line path and the relay never deliver one user's commands out of order (a
- * revoke overtaken by an older grant would leave a deactivated user with a role). Authz applies
- * them idempotently by user id, so one delivered again after a crash is harmless.
+ * oldest first, marked done once authz acknowledged them. Their rows are locked while they are
+ * delivered, so the in-line path and the relay never deliver one user's commands out of order (a
+ * revoke overtaken by an older grant would leave a deactivated user with a role); a deliverer that
+ * finds commands pending delivers all of them, in order, so one delivered again (its mark not yet
+ * written, or lost in a crash) is followed by every later one. Authz applies them idempotently by
+ * user id, so one delivered again is harmless.
  */
 @Component
 public class AuthzCommandDelivery {
@@ -23,11 +25,16 @@ public class AuthzCommandDelivery {
   private final AuthzCommandModel commands;
   private final AuthzSrv authz;
   private final TransactionTemplate tx;
+  private final DeliveryMarks marks;
 
   public AuthzCommandDelivery(
-      AuthzCommandModel commands, AuthzSrv authz, PlatformTransactionManager transactions) {
+      AuthzCommandModel commands,
+      AuthzSrv authz,
+      PlatformTransactionManager transactions,
+      DeliveryMarks marks) {
     this.commands = commands;
     this.authz = authz;
+    this.marks = marks;
     this.tx = new TransactionTemplate(transactions);
     // no gap locks: a business transaction adding a command for the same user does not wait
     this.tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -35,16 +42,19 @@ public class AuthzCommandDelivery {
 
   /**
    * Delivers every pending command of the command's user, in order, in one transaction that holds
-   * their row locks; returns how many. A failure leaves the failed command and those after it
-   * pending; those before it are marked done.
+   * their row locks; returns how many. The delivered ones are marked done by {@link DeliveryMarks};
+   * a failure leaves the failed command and those after it pending.
    */
   public int deliverPendingOf(AuthzCommandRow command) {
     long userId = command.userId();
     Delivery delivery = tx.execute(status -> deliverAll(userId));
+    // after the commit: the locks kept other deliverers of this user's commands waiting until
+    // authz had them; a deliverer that still finds them pending delivers them again before its own
+    marks.commandsDone(delivery.done());
     if (delivery.failure() != null) {
       throw delivery.failure();
     }
-    return delivery.delivered();
+    return delivery.done().size();
   }
 
   private Delivery deliverAll(long userId) {
@@ -59,10 +69,7 @@ public class AuthzCommandDelivery {
       }
       done.add(command.id());
     }
-    if (!done.isEmpty()) {
-      commands.markDone(done);
-    }
-    return new Delivery(done.size(), failure);
+    return new Delivery(done, failure);
   }
 
   private void deliver(AuthzCommandRow command) {
@@ -76,5 +83,5 @@ public class AuthzCommandDelivery {
   }
 
   /** What one transaction delivered, and the failure that stopped it, if one did. */
-  private record Delivery(int delivered, RuntimeException failure) {}
+  private record Delivery(List<Long> done, RuntimeException failure) {}
 }

@@ -35,6 +35,7 @@ public class OutboxRelay {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
   private final OutboxModel outbox;
+  private final DeliveryMarks marks;
   private final AuthzCommandModel authzCommands;
   private final FailureClassifier classifier;
   private final MeterRegistry meters;
@@ -45,11 +46,13 @@ public class OutboxRelay {
 
   public OutboxRelay(
       OutboxModel outbox,
+      DeliveryMarks marks,
       AuthzCommandModel authzCommands,
       FailureClassifier classifier,
       MeterRegistry meters,
       OutboxProperties properties) {
     this.outbox = outbox;
+    this.marks = marks;
     this.authzCommands = authzCommands;
     this.classifier = classifier;
     this.meters = meters;
@@ -80,9 +83,9 @@ public class OutboxRelay {
   public record Pending(List<OutboxRow> events, List<AuthzCommandRow> authzCommands)
       implements SideEffects {}
 
-  /** Marks an event published. */
+  /** Marks an event published (written with the next {@link DeliveryMarks} flush). */
   public void markSent(OutboxRow event) {
-    outbox.markSent(List.of(event.id()));
+    marks.eventSent(event.id());
   }
 
   /**

@@ -6,7 +6,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -30,12 +29,13 @@ class AuthzCommandDeliveryTest {
   private final AuthzSrv authz = mock(AuthzSrv.class);
   private final PlatformTransactionManager transactions = mock(PlatformTransactionManager.class);
   private final TransactionStatus status = mock(TransactionStatus.class);
+  private final DeliveryMarks marks = mock(DeliveryMarks.class);
   private AuthzCommandDelivery delivery;
 
   @BeforeEach
   void setUp() {
     when(transactions.getTransaction(any())).thenReturn(status);
-    delivery = new AuthzCommandDelivery(commands, authz, transactions);
+    delivery = new AuthzCommandDelivery(commands, authz, transactions, marks);
   }
 
   @Test
@@ -46,13 +46,13 @@ class AuthzCommandDeliveryTest {
     int delivered = delivery.deliverPendingOf(command(2, revoke()));
 
     assertThat(delivered).isEqualTo(2);
-    InOrder order = inOrder(commands, authz, transactions);
+    InOrder order = inOrder(commands, authz, transactions, marks);
     order.verify(transactions).getTransaction(any());
     order.verify(commands).lockPendingOf(USER);
     order.verify(authz).grantRole(USER, "member");
     order.verify(authz).revokeRoles(USER);
-    order.verify(commands).markDone(List.of(1L, 2L));
     order.verify(transactions).commit(status);
+    order.verify(marks).commandsDone(List.of(1L, 2L));
     verify(transactions, times(1)).getTransaction(any());
   }
 
@@ -67,8 +67,8 @@ class AuthzCommandDeliveryTest {
     assertThatThrownBy(() -> delivery.deliverPendingOf(command(1, grant()))).isSameAs(down);
 
     verify(authz, times(1)).grantRole(USER, "member");
-    verify(commands).markDone(List.of(1L));
     verify(transactions).commit(status);
+    verify(marks).commandsDone(List.of(1L));
   }
 
   @Test
@@ -78,7 +78,7 @@ class AuthzCommandDeliveryTest {
 
     assertThatThrownBy(() -> delivery.deliverPendingOf(command(1, grant()))).hasMessage("boom");
 
-    verify(commands, never()).markDone(any());
+    verify(marks).commandsDone(List.of());
   }
 
   @Test
@@ -87,7 +87,7 @@ class AuthzCommandDeliveryTest {
 
     assertThat(delivery.deliverPendingOf(command(1, grant()))).isZero();
 
-    verify(commands, never()).markDone(any());
+    verify(marks).commandsDone(List.of());
   }
 
   private static AuthzCommandRow grant() {

@@ -362,6 +362,8 @@ class AuthMsgRouteTest extends RouteTestBase {
     doNothing().when(authz).grantRole(anyLong(), eq("member"));
     send(msg);
     verify(authz, org.mockito.Mockito.atLeastOnce()).grantRole(userId, "member");
+    // marked done behind the record, with the marks of other records
+    deliveryMarks.flush();
     assertThat(pendingAuthzCommands(userId)).isEmpty();
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
   }
@@ -455,11 +457,13 @@ class AuthMsgRouteTest extends RouteTestBase {
 
     long userId = db.userOf("wechat", openId).orElseThrow();
     assertThat(granted).as("every granted user exists in MySQL").containsExactly(userId);
+    deliveryMarks.flush();
     assertThat(pendingAuthzCommands(userId)).isEmpty();
     assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
   }
 
   @Autowired dev.usermq.logic.AuthMsgLogic logic;
+  @Autowired dev.usermq.mq.DeliveryMarks deliveryMarks;
 
   @Test
   void aCrashBetweenTheCommitAndTheGrantIsMadeGoodWhenTheRecordIsReadAgain() {

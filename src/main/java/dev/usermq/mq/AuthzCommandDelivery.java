@@ -33,12 +33,12 @@ public class AuthzCommandDelivery {
   }
 
   /**
-   * Delivers every pending command of the command's user, in order; returns how many. A failure
-   * leaves the failed command and those after it pending.
+   * Delivers every pending command of the user, in order; returns how many. A failure leaves the
+   * failed command and those after it pending.
    */
-  public int deliverPendingOf(AuthzCommandRow command) {
+  public int deliverPendingOf(long userId) {
     int delivered = 0;
-    while (Boolean.TRUE.equals(tx.execute(status -> deliverOldest(command.userId())))) {
+    while (Boolean.TRUE.equals(tx.execute(status -> deliverOldest(userId)))) {
       delivered++;
     }
     return delivered;

@@ -10,10 +10,12 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The outbox relay ({@code OUTBOX_*}): events and authz commands that a crash or an outage left
- * undelivered are delivered again by the relay route.
+ * undelivered are delivered again by the relay routes.
  *
  * @param relayInterval how often the relay looks for events and authz commands a crash or an outage
- *     left undelivered (the relay route's timer)
+ *     left undelivered, the first time one interval after the start (the delay of the relay routes'
+ *     SQL consumers, which read it themselves: a number and a unit among d, h, m, s, ms, or
+ *     milliseconds; a form only Spring reads, such as PT30S, stops the start)
  * @param relayMinAge age after which an undelivered event or authz command is relayed; younger ones
  *     are still being delivered by the record that wrote them (0: every undelivered one)
  * @param relayBatchSize events, and users with pending authz commands, per relay pass

@@ -41,12 +41,11 @@ public class AuthzCommandDelivery {
   }
 
   /**
-   * Delivers every pending command of the command's user, in order, in one transaction that holds
-   * their row locks; returns how many. The delivered ones are marked done by {@link DeliveryMarks};
-   * a failure leaves the failed command and those after it pending.
+   * Delivers every pending command of the user, in order, in one transaction that holds their row
+   * locks; returns how many. The delivered ones are marked done by {@link DeliveryMarks}; a failure
+   * leaves the failed command and those after it pending.
    */
-  public int deliverPendingOf(AuthzCommandRow command) {
-    long userId = command.userId();
+  public int deliverPendingOf(long userId) {
     Delivery delivery = tx.execute(status -> deliverAll(userId));
     // after the commit: the locks kept other deliverers of this user's commands waiting until
     // authz had them; a deliverer that still finds them pending delivers them again before its own

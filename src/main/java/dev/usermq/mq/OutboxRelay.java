@@ -1,59 +1,54 @@
 package dev.usermq.mq;
 
 import dev.usermq.config.OutboxProperties;
-import dev.usermq.logic.SideEffects;
-import dev.usermq.repository.model.AuthzCommandModel;
-import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.model.OutboxModel;
 import dev.usermq.repository.model.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
+import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The delivering side of the outbox: marks published events, finds the events and authz commands
- * that a crash or an outage left behind so that the relay route delivers them again, and decides
- * what a failed delivery means.
+ * The delivering side of the outbox: marks events published in-line, gives the relay routes the
+ * parameters of their queries, and decides what a failed delivery means.
  *
- * <p>Every event and every user's commands succeed or fail on their own. A pass of the relay goes
- * on from where the last one stopped, so rows that keep failing never hold up the others; each
- * failure is counted in {@code usermq.outbox.failures} (by {@code type}: event, authz; and {@code
- * path}: inline, relay) and logged with the row's id.
+ * <p>Every event and every user's commands succeed or fail on their own; each failure is counted in
+ * {@code usermq.outbox.failures} (by {@code type}: event, authz; and {@code path}: inline, relay)
+ * and logged with the row's id. The relay routes themselves (routes/outbound-events.camel.yaml)
+ * take the rows that failed least first, so rows that keep failing never hold up the others.
  */
 @Component
 public class OutboxRelay {
 
-  /** Exchange property set by the relay route: its failures never fail the exchange. */
+  /** Exchange property set by the relay routes: the failure of a relayed row. */
   public static final String RELAY = "usermqRelay";
+
+  static final String INTERVAL_PROPERTY = "outbox.relay-interval";
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
   private final OutboxModel outbox;
   private final DeliveryMarks marks;
-  private final AuthzCommandModel authzCommands;
   private final FailureClassifier classifier;
   private final MeterRegistry meters;
   private final Duration minAge;
   private final int batchSize;
-  private final AtomicLong eventCursor = new AtomicLong();
-  private final AtomicLong userCursor = new AtomicLong();
 
   public OutboxRelay(
       OutboxModel outbox,
       DeliveryMarks marks,
-      AuthzCommandModel authzCommands,
       FailureClassifier classifier,
       MeterRegistry meters,
-      OutboxProperties properties) {
+      OutboxProperties properties,
+      Environment environment) {
+    checkSchedulerReads(environment.getProperty(INTERVAL_PROPERTY), properties.relayInterval());
     this.outbox = outbox;
     this.marks = marks;
-    this.authzCommands = authzCommands;
     this.classifier = classifier;
     this.meters = meters;
     this.minAge = properties.relayMinAge();
@@ -66,60 +61,93 @@ public class OutboxRelay {
   }
 
   /**
-   * Events and authz commands committed at least {@code outbox.relay-min-age} ago and still not
-   * delivered: the next batch of each after the previous pass's, from the start once one ran out.
+   * The relay routes' consumers read {@code outbox.relay-interval} themselves, as their {@code
+   * delay}, in Camel's syntax ({@code 30s}, {@code 5m}, {@code 1h}, or milliseconds); a value that
+   * Spring reads but Camel does not ({@code PT30S}, {@code 30S}) would become a delay of 0: a query
+   * without a pause. The start stops instead.
    */
-  public SideEffects pending() {
-    long age = minAge.toSeconds();
-    List<OutboxRow> events = outbox.findUnsentOlderThan(age, eventCursor.get(), batchSize);
-    eventCursor.set(events.size() < batchSize ? 0 : events.get(events.size() - 1).id());
-    List<AuthzCommandRow> commands =
-        authzCommands.findOldestPendingPerUser(age, userCursor.get(), batchSize);
-    userCursor.set(commands.size() < batchSize ? 0 : commands.get(commands.size() - 1).userId());
-    return new Pending(events, commands);
+  static void checkSchedulerReads(String value, Duration bound) {
+    if (value == null) {
+      return;
+    }
+    long millis;
+    try {
+      millis = TimeUtils.toMilliSeconds(value);
+    } catch (IllegalArgumentException e) {
+      millis = -1;
+    }
+    if (millis != bound.toMillis()) {
+      throw new IllegalStateException(
+          INTERVAL_PROPERTY
+              + "="
+              + value
+              + " is not in the form the relay routes' scheduler reads: write it as a number and"
+              + " a unit among d, h, m, s, ms (e.g. 30s, 5m, 1h), or as milliseconds");
+    }
   }
 
-  /** Side effects found by {@link #pending()}. */
-  public record Pending(List<OutboxRow> events, List<AuthzCommandRow> authzCommands)
-      implements SideEffects {}
+  /** {@code outbox.relay-min-age} in seconds: the relay takes rows older than that. */
+  public long minAgeSeconds() {
+    return minAge.toSeconds();
+  }
 
-  /** Marks an event published (written with the next {@link DeliveryMarks} flush). */
+  /** {@code outbox.relay-batch-size}: the rows each relay query takes. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** Marks an event published in-line (written with the next {@link DeliveryMarks} flush). */
   public void markSent(OutboxRow event) {
     marks.eventSent(event.id());
   }
 
   /**
-   * A delivery failed. In the relay it is counted, logged and left for the next pass. In-line, a
-   * transient failure (Kafka or authz down) fails the record, which is retried and, once the
-   * dependency is back, finds its side effects pending; any other failure is left to the relay,
-   * since the record's work is committed and must not be dead-lettered.
+   * An event's send failed.
    *
-   * @param row the event ({@link OutboxRow}) or authz command ({@link AuthzCommandRow})
+   * @param id the outbox row's id
+   * @param eventId the event's {@code event-id}
+   * @see #failed(String, String, Exception, Exchange)
    */
-  public void failed(Object row, Exception failure, Exchange exchange) throws Exception {
+  public void eventFailed(long id, String eventId, Exception failure, Exchange exchange)
+      throws Exception {
+    failed("event", "outbox id " + id + " (" + eventId + ")", failure, exchange);
+  }
+
+  /**
+   * The delivery of a user's authz commands failed.
+   *
+   * @param userId the user
+   * @param commandId the id of the authz_command row the delivery started from
+   * @see #failed(String, String, Exception, Exchange)
+   */
+  public void authzFailed(long userId, long commandId, Exception failure, Exchange exchange)
+      throws Exception {
+    failed("authz", "of user " + userId + " from authz_command id " + commandId, failure, exchange);
+  }
+
+  /**
+   * A delivery failed; it is counted and logged. In-line, a transient failure (Kafka or authz down)
+   * fails the record, which is retried and, once the dependency is back, finds its side effects
+   * pending; any other failure is left to the relay, since the record's work is committed and must
+   * not be dead-lettered. In the relay, the failure fails the row's exchange, so that the row is
+   * not marked delivered and goes behind the others, and the relay goes on with the next row.
+   */
+  private void failed(String type, String row, Exception failure, Exchange exchange)
+      throws Exception {
     boolean relay = exchange.getProperty(RELAY, false, Boolean.class);
-    String type = row instanceof AuthzCommandRow ? "authz" : "event";
     failures(type, relay ? "relay" : "inline").increment();
     boolean isTransient = classifier.isTransient(failure);
     if (!relay && isTransient) {
       throw failure;
     }
     if (isTransient) {
-      log.warn(
-          "{} {} not delivered, left for the relay: {}", type, describe(row), failure.toString());
+      log.warn("{} {} not delivered, left for the relay: {}", type, row, failure.toString());
     } else {
-      log.error("{} {} not delivered, left for the relay", type, describe(row), failure);
+      log.error("{} {} not delivered, left for the relay", type, row, failure);
     }
-  }
-
-  private static String describe(Object row) {
-    if (row instanceof OutboxRow event) {
-      return "outbox id " + event.id() + " (" + event.eventId() + ")";
+    if (relay) {
+      throw failure;
     }
-    if (row instanceof AuthzCommandRow command) {
-      return "of user " + command.userId() + " from authz_command id " + command.id();
-    }
-    return String.valueOf(row);
   }
 
   private Counter failures(String type, String path) {

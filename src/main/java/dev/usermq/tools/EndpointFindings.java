@@ -6,11 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.camel.catalog.EndpointValidationResult;
 import org.apache.camel.catalog.impl.DefaultRuntimeCamelCatalog;
 
 /** What the runtime catalog found wrong with an endpoint URI's options, in words for ops. */
 final class EndpointFindings {
+
+  /**
+   * A time such as {@code 30s} or {@code 1m30s}: Camel sets a {@code long} option from it in
+   * milliseconds (e.g. a polling consumer's {@code delay}), where the catalog wants a number.
+   */
+  private static final Pattern TIME = Pattern.compile("([0-9]+(d|h|m|s|ms))+");
 
   private EndpointFindings() {}
 
@@ -59,13 +66,41 @@ final class EndpointFindings {
                         + "'"
                         + oneOf(choices.get(option))));
     invalid(findings, result.getInvalidBoolean(), "a boolean");
-    invalid(findings, result.getInvalidInteger(), "an integer");
+    invalid(
+        findings,
+        withoutTimesOfLongOptions(catalog, scheme, result.getInvalidInteger()),
+        "an integer");
     invalid(findings, result.getInvalidNumber(), "a number");
     invalid(findings, result.getInvalidDuration(), "a duration (e.g. 500, 2s, 1m30s)");
     invalid(findings, result.getInvalidReference(), "a reference (#bean:name, #class:Type)");
     invalid(findings, result.getInvalidArray(), "a list");
     invalid(findings, result.getInvalidMap(), "a map");
     return findings;
+  }
+
+  private static Map<?, ?> withoutTimesOfLongOptions(
+      DefaultRuntimeCamelCatalog catalog, String scheme, Map<?, ?> invalid) {
+    Map<Object, Object> left = new LinkedHashMap<>(orEmpty(invalid));
+    if (left.isEmpty()) {
+      return left;
+    }
+    Set<String> longOptions;
+    try {
+      longOptions =
+          catalog.componentModel(scheme).getEndpointOptions().stream()
+              .filter(
+                  o -> "long".equals(o.getJavaType()) || "java.lang.Long".equals(o.getJavaType()))
+              .map(o -> o.getName())
+              .collect(java.util.stream.Collectors.toSet());
+    } catch (RuntimeException e) {
+      return left;
+    }
+    left.entrySet()
+        .removeIf(
+            e ->
+                longOptions.contains(String.valueOf(e.getKey()))
+                    && TIME.matcher(String.valueOf(e.getValue())).matches());
+    return left;
   }
 
   private static List<String> endpointOptionNames(

@@ -43,7 +43,7 @@ class AuthzCommandDeliveryTest {
     when(commands.lockPendingOf(USER))
         .thenReturn(List.of(command(1, grant()), command(2, revoke())));
 
-    int delivered = delivery.deliverPendingOf(command(2, revoke()));
+    int delivered = delivery.deliverPendingOf(USER);
 
     assertThat(delivered).isEqualTo(2);
     InOrder order = inOrder(commands, authz, transactions, marks);
@@ -64,7 +64,7 @@ class AuthzCommandDeliveryTest {
         new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
     doThrow(down).when(authz).revokeRoles(USER);
 
-    assertThatThrownBy(() -> delivery.deliverPendingOf(command(1, grant()))).isSameAs(down);
+    assertThatThrownBy(() -> delivery.deliverPendingOf(USER)).isSameAs(down);
 
     verify(authz, times(1)).grantRole(USER, "member");
     verify(transactions).commit(status);
@@ -76,7 +76,7 @@ class AuthzCommandDeliveryTest {
     when(commands.lockPendingOf(USER)).thenReturn(List.of(command(1, grant())));
     doThrow(new IllegalStateException("boom")).when(authz).grantRole(USER, "member");
 
-    assertThatThrownBy(() -> delivery.deliverPendingOf(command(1, grant()))).hasMessage("boom");
+    assertThatThrownBy(() -> delivery.deliverPendingOf(USER)).hasMessage("boom");
 
     verify(marks).commandsDone(List.of());
   }
@@ -85,7 +85,7 @@ class AuthzCommandDeliveryTest {
   void nothingPendingDeliversNothing() {
     when(commands.lockPendingOf(USER)).thenReturn(List.of());
 
-    assertThat(delivery.deliverPendingOf(command(1, grant()))).isZero();
+    assertThat(delivery.deliverPendingOf(USER)).isZero();
 
     verify(marks).commandsDone(List.of());
   }

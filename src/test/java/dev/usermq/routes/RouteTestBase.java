@@ -22,11 +22,12 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 /**
  * The routes with Kafka, timers and authz replaced, advised once for every route test class (they
  * share one application context): records enter through {@code direct:auth-in}, timers through
- * {@code direct:relay-tick}, {@code direct:stats-tick} and {@code direct:*-retention-tick} (the
- * retention DELETEs are mocks), gRPC requests through {@code direct:user-grpc}; events go to {@code
- * mock:topic-<topic>}, dead letters to {@code mock:kafka:user.auth.dlq}; authz is a Mockito mock.
- * MySQL and Redis are real (embedded servers), so transactions, the ledger and the idempotency keys
- * are the real ones.
+ * {@code direct:stats-tick} and {@code direct:*-retention-tick} (the retention DELETEs are mocks),
+ * gRPC requests through {@code direct:user-grpc}; events go to {@code mock:topic-<topic>}, dead
+ * letters to {@code mock:kafka:user.auth.dlq}; authz is a Mockito mock. MySQL and Redis are real
+ * (embedded servers), so transactions, the ledger and the idempotency keys are the real ones, and
+ * so are the outbox relay's SQL consumers, which poll only when a test asks them to (their interval
+ * is an hour here).
  */
 @CamelSpringBootTest
 @SpringBootTest(
@@ -41,6 +42,10 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
       "retry.transient.max-delay=20",
       "retry.unexpected.delay=10",
       "outbox.relay-min-age=0s",
+      // the relay's consumers poll when a test runs them; two rows a pass, so that a test sees
+      // which rows a pass takes first
+      "outbox.relay-interval=1h",
+      "outbox.relay-batch-size=2",
       // the gRPC route is advised to start from direct:user-grpc; no server, no port
       "grpc.port=0"
     })
@@ -77,9 +82,8 @@ abstract class RouteTestBase {
       // one mock per topic, named by the topic the event is sent to
       AdviceWith.adviceWith(
           camel,
-          "publish-events",
+          "publish-event",
           a -> a.weaveById("send-event").replace().toD("mock:topic-${variable.eventTopic}"));
-      AdviceWith.adviceWith(camel, "outbox-relay", a -> a.replaceFromWith("direct:relay-tick"));
       AdviceWith.adviceWith(
           camel, "processing-stats-log", a -> a.replaceFromWith("direct:stats-tick"));
       AdviceWith.adviceWith(camel, "user-grpc", a -> a.replaceFromWith(GRPC_IN));

@@ -141,7 +141,7 @@ class TracingRouteTest {
       // endpoint an event is sent to, Kafka's or this mock's
       AdviceWith.adviceWith(
           camel,
-          "publish-events",
+          "publish-event",
           a -> a.weaveById("send-event").replace().toD("mock:topic-${variable.eventTopic}"));
       camel.start();
     }

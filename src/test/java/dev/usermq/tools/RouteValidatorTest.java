@@ -142,6 +142,16 @@ class RouteValidatorTest {
   }
 
   @Test
+  void aTimeIsAValueOfALongOptionButNotAnyText() {
+    Report report = validate(validator, fixture("long-option-times.camel.yaml"));
+
+    assertThat(report.problems())
+        .containsExactly(
+            fixture("long-option-times.camel.yaml")
+                + ":10: sql endpoint: option 'repeatCount' must be an integer, not '3x'");
+  }
+
+  @Test
   void invalidSimpleExpressionIsReportedWithFileAndLine() {
     Report report = validate(validator, fixture("invalid-simple.camel.yaml"));
 
@@ -205,6 +215,7 @@ class RouteValidatorTest {
             Stream.of(
                     "bad-indentation",
                     "invalid-simple",
+                    "long-option-times",
                     "placeholder-for-number",
                     "schema-violations",
                     "unknown-bean",
@@ -216,7 +227,7 @@ class RouteValidatorTest {
                 .map(name -> fixture(name + ".camel.yaml").toString())
                 .toArray(String[]::new));
     assertThat(report.lines().get(report.lines().size() - 1))
-        .isEqualTo("validate-routes: 17 problem(s), 10 file(s) checked");
+        .isEqualTo("validate-routes: 18 problem(s), 11 file(s) checked");
   }
 
   @Test

@@ -26,16 +26,4 @@ public interface AuthzCommandModel extends ListCrudRepository<AuthzCommandRow, L
   @Modifying
   @Query("UPDATE authz_command SET done_at = CURRENT_TIMESTAMP(3) WHERE id IN (:ids)")
   int markDone(Collection<Long> ids);
-
-  /**
-   * The oldest pending command of each user above {@code afterUserId} that has a command pending
-   * for longer than the given age (left behind by a crash or an outage), by user id.
-   */
-  @Query(
-      "SELECT c.* FROM authz_command c JOIN ("
-          + "SELECT MIN(id) AS id FROM authz_command WHERE done_at IS NULL"
-          + " AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL :ageSeconds SECOND"
-          + " AND user_id > :afterUserId GROUP BY user_id ORDER BY user_id LIMIT :limit) p"
-          + " ON c.id = p.id ORDER BY c.user_id")
-  List<AuthzCommandRow> findOldestPendingPerUser(long ageSeconds, long afterUserId, int limit);
 }

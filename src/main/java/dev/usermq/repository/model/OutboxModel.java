@@ -12,16 +12,6 @@ public interface OutboxModel extends ListCrudRepository<OutboxRow, Long> {
   /** The events of a message that were committed but not yet published. */
   List<OutboxRow> findBySourceMessageIdAndSentAtIsNullOrderById(String sourceMessageId);
 
-  /**
-   * Unpublished events older than the given age (left behind by a crash or an outage), by id from
-   * {@code afterId} on, so that a relay pass can continue where the last one stopped.
-   */
-  @Query(
-      "SELECT * FROM outbox WHERE sent_at IS NULL"
-          + " AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL :ageSeconds SECOND"
-          + " AND id > :afterId ORDER BY id LIMIT :limit")
-  List<OutboxRow> findUnsentOlderThan(long ageSeconds, long afterId, int limit);
-
   /** Marks events published. */
   @Modifying
   @Query("UPDATE outbox SET sent_at = CURRENT_TIMESTAMP(3) WHERE id IN (:ids) AND sent_at IS NULL")

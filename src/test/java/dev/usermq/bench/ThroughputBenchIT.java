@@ -75,14 +75,14 @@ import org.junit.jupiter.api.TestInstance;
  * <p>System properties: {@code bench.records} (default 20000), {@code bench.systems}
  * (comma-separated: {@code usermq-4}, {@code usermq-default}, {@code plain-4}; default all), {@code
  * bench.latency-seconds} (default 20), {@code bench.timeout} (seconds a phase may take, default
- * 900).
+ * 1800).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
 
   private static final int RECORDS = Integer.getInteger("bench.records", 20_000);
   private static final int LATENCY_SECONDS = Integer.getInteger("bench.latency-seconds", 20);
-  private static final int TIMEOUT_SECONDS = Integer.getInteger("bench.timeout", 900);
+  private static final int TIMEOUT_SECONDS = Integer.getInteger("bench.timeout", 1800);
   private static final int PARTITIONS = 4;
   private static final long POLL_MILLIS = 50;
 
@@ -141,6 +141,7 @@ class ThroughputBenchIT {
     long p99 = -1;
     long peakRssKb = -1;
     double cpuMsPerRecord = Double.NaN;
+    String loadAfterDrain = "-";
     final List<String> missing = new ArrayList<>();
     String error;
 
@@ -176,7 +177,7 @@ class ThroughputBenchIT {
     jar = PackagedJar.find();
     deleteRecursively(ROOT);
     Files.createDirectories(ROOT);
-    loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
+    loadAtStart = loadAverage();
     log("benchmark: " + RECORDS + " records, service " + jar);
     authz = new ControllableAuthz(1_500);
     redis = new RedisNode();
@@ -273,6 +274,7 @@ class ThroughputBenchIT {
             await(running, "the drain's commits", () -> lag(topics.auth(), group), n -> n == 0);
         result.drainRate = RECORDS / seconds(drained - first);
         result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / RECORDS;
+        result.loadAfterDrain = loadAverage();
         log(String.format(Locale.ROOT, "  drain: %.0f msg/s", result.drainRate));
 
         // the same records again: duplicates, skipped on the Redis fast path
@@ -730,7 +732,7 @@ class ThroughputBenchIT {
             Locale.ROOT,
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
                 + " latency over %d s (bench.latency-seconds); %d cores, %d GiB, Java %s;"
-                + " load average at start %s; JVM options %s%n%n",
+                + " load average (1 min) at start %s; JVM options %s%n%n",
             LocalDateTime.now().withNano(0),
             RECORDS,
             PARTITIONS,
@@ -783,12 +785,16 @@ class ThroughputBenchIT {
                 + " row's created_at (its insert, in the record's transaction), new records at half"
                 + " the drain rate. start: process start to the first ledger row (migrations of an"
                 + " empty database included). peak RSS: VmHWM. CPU: user + system time of the"
-                + " process during the drain, per record.%n",
+                + " process during the drain, per record (JIT compilation included). Load average"
+                + " (1 min) of the machine at the end of each drain: %s.%n",
             results.stream()
                 .map(
                     r ->
                         String.format(
                             Locale.ROOT, "%s %.2f s", r.sut.key, r.duplicateProduceSeconds))
+                .collect(Collectors.joining(", ")),
+            results.stream()
+                .map(r -> r.sut.key + " " + r.loadAfterDrain)
                 .collect(Collectors.joining(", "))));
     for (Result r : results) {
       if (!r.complete()) {
@@ -810,6 +816,14 @@ class ThroughputBenchIT {
       text += String.format(Locale.ROOT, " (%.2f×)", value / baseline);
     }
     return text;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   private static long memTotalKb() {

@@ -75,7 +75,7 @@ import org.junit.jupiter.api.TestInstance;
  * <p>System properties: {@code bench.records} (default 20000), {@code bench.systems}
  * (comma-separated: {@code usermq-4}, {@code usermq-default}, {@code plain-4}; default all), {@code
  * bench.latency-seconds} (default 20), {@code bench.timeout} (seconds a phase may take, default
- * 1800).
+ * 1800), {@code bench.jvm-options} (added to the chart's JVM options of every system).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
@@ -339,7 +339,7 @@ class ThroughputBenchIT {
   private Running start(Sut sut, Map<String, String> env) throws IOException {
     Path logFile = ROOT.resolve(sut.key + ".log");
     if (sut.isService()) {
-      ServiceProcess service = ServiceProcess.start(sut.key, jar, CHART_JVM_OPTIONS, env, logFile);
+      ServiceProcess service = ServiceProcess.start(sut.key, jar, jvmOptions(sut), env, logFile);
       return new Running() {
         @Override
         public long pid() {
@@ -363,7 +363,7 @@ class ThroughputBenchIT {
       };
     }
     ProcessBuilder builder =
-        Procs.java(CHART_JVM_OPTIONS, PlainPipeline.class.getName(), List.of())
+        Procs.java(jvmOptions(sut), PlainPipeline.class.getName(), List.of())
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
     builder.environment().putAll(env);
@@ -390,6 +390,20 @@ class ThroughputBenchIT {
         return logFile.toString();
       }
     };
+  }
+
+  /**
+   * The chart's options, then those of {@code bench.jvm-options} (e.g. a flight recording, its file
+   * named with {@code {system}}, replaced by the system's name).
+   */
+  private static List<String> jvmOptions(Sut sut) {
+    List<String> options = new ArrayList<>(CHART_JVM_OPTIONS);
+    for (String extra : System.getProperty("bench.jvm-options", "").trim().split("\\s+")) {
+      if (!extra.isEmpty()) {
+        options.add(sut == null ? extra : extra.replace("{system}", sut.key));
+      }
+    }
+    return options;
   }
 
   /**
@@ -741,7 +755,7 @@ class ThroughputBenchIT {
             Math.round(memTotalKb() / 1024.0 / 1024.0),
             System.getProperty("java.version"),
             loadAtStart,
-            String.join(" ", CHART_JVM_OPTIONS)));
+            String.join(" ", jvmOptions(null))));
     out.append(
         "| system | drain msg/s | duplicates msg/s | latency p50 ms | latency p99 ms"
             + " | latency at msg/s | start → first applied s | peak RSS MiB | CPU ms/record (drain)"

@@ -35,10 +35,16 @@ public final class ServiceProcess {
 
   public static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log)
       throws IOException {
+    return start(name, jar, List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), env, log);
+  }
+
+  /** The same with the given JVM options, e.g. the chart's, in place of the suite's. */
+  public static ServiceProcess start(
+      String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Procs.javaBin());
-    command.add("-Xmx512m");
-    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar.toString());
     ProcessBuilder builder = new ProcessBuilder(command);

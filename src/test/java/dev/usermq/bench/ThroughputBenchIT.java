@@ -1,0 +1,874 @@
+package dev.usermq.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.usermq.faults.ControllableAuthz;
+import dev.usermq.faults.KafkaBroker;
+import dev.usermq.faults.MariaDbNode;
+import dev.usermq.faults.Procs;
+import dev.usermq.faults.RedisNode;
+import dev.usermq.faults.ServiceProcess;
+import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.support.Msgs;
+import dev.usermq.support.PackagedJar;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongPredicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Throughput benchmark (docs/performance.md): the packaged service and a hand-written plain-Java
+ * pipeline ({@link PlainPipeline}, the same work and guarantees) on the same workload, each as its
+ * own process with the Helm chart's JVM options in a 768 MiB pod, against the fault suite's servers
+ * (a Kafka broker, Redis and MariaDB in their own processes, the authz gRPC server in this JVM).
+ *
+ * <p>Per system, on fresh topics and a fresh database: {@code bench.records} REGISTER records
+ * (unique message ids, distinct accounts) preloaded on a 4-partition topic; the process started;
+ * start to the first ledger row; drain rate (first ledger row to the last one with the group's
+ * offsets committed to the end); the same records again (duplicates) until committed; new records
+ * at half the drain rate for {@code bench.latency-seconds}, latency from each record's timestamp to
+ * its ledger row's {@code created_at}; peak RSS ({@code VmHWM}). It prints one table with the
+ * ratios to the baseline, also in {@code target/bench-report.txt}, and fails only when a system did
+ * not do all the work (ledger, users, bindings, events, authz grants, offsets).
+ *
+ * <p>System properties: {@code bench.records} (default 20000), {@code bench.systems}
+ * (comma-separated: {@code usermq-4}, {@code usermq-default}, {@code plain-4}; default all), {@code
+ * bench.latency-seconds} (default 20), {@code bench.timeout} (seconds a phase may take, default
+ * 1800), {@code bench.jvm-options} (added to the chart's JVM options of every system).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ThroughputBenchIT {
+
+  private static final int RECORDS = Integer.getInteger("bench.records", 20_000);
+  private static final int LATENCY_SECONDS = Integer.getInteger("bench.latency-seconds", 20);
+  private static final int TIMEOUT_SECONDS = Integer.getInteger("bench.timeout", 1800);
+  private static final int PARTITIONS = 4;
+  private static final long POLL_MILLIS = 50;
+
+  /**
+   * helm/user-mq/values.yaml javaOpts in a pod whose memory limit is 768 MiB: MaxRAM sizes the heap
+   * as the limit would, and Serial GC is what the JVM chooses by itself with less than 1792 MB of
+   * memory (it would choose G1 here, seeing the machine's memory).
+   */
+  static final List<String> CHART_JVM_OPTIONS =
+      List.of(
+          "-XX:MaxRAM=768m",
+          "-XX:+UseSerialGC",
+          "-XX:MaxRAMPercentage=75.0",
+          "-XX:+ExitOnOutOfMemoryError");
+
+  private static final Path ROOT = Path.of("target", "bench");
+  private static final Path REPORT = Path.of("target", "bench-report.txt");
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  /** A system under test. */
+  enum Sut {
+    USERMQ_4("usermq-4", "u4", "user-mq, CONSUMER_CONCURRENCY=4", "4"),
+    USERMQ_DEFAULT("usermq-default", "u1", "user-mq, shipped default (1 consumer)", null),
+    PLAIN_4("plain-4", "p4", "hand-written Java, 4 threads (baseline)", "4");
+
+    final String key;
+    final String tag;
+    final String label;
+    final String concurrency;
+
+    Sut(String key, String tag, String label, String concurrency) {
+      this.key = key;
+      this.tag = tag;
+      this.label = label;
+      this.concurrency = concurrency;
+    }
+
+    boolean isService() {
+      return this != PLAIN_4;
+    }
+  }
+
+  /** The topics of one system. */
+  record Topics(String auth, String user, String order, String dlq) {}
+
+  /** One row of the report; NaN or -1 where a phase did not complete. */
+  static final class Result {
+    final Sut sut;
+    double startSeconds = Double.NaN;
+    double drainRate = Double.NaN;
+    double duplicateRate = Double.NaN;
+    double duplicateProduceSeconds = Double.NaN;
+    double latencyLoad = Double.NaN;
+    int latencyRecords;
+    long p50 = -1;
+    long p99 = -1;
+    long peakRssKb = -1;
+    double cpuMsPerRecord = Double.NaN;
+    String loadAfterDrain = "-";
+    final List<String> missing = new ArrayList<>();
+    String error;
+
+    Result(Sut sut) {
+      this.sut = sut;
+    }
+
+    boolean complete() {
+      return error == null && missing.isEmpty();
+    }
+  }
+
+  /** The process of a system under test. */
+  private interface Running {
+    long pid();
+
+    boolean alive();
+
+    void stop() throws InterruptedException;
+  }
+
+  private final List<Result> results = new ArrayList<>();
+  private KafkaBroker kafka;
+  private RedisNode redis;
+  private MariaDbNode mariadb;
+  private ControllableAuthz authz;
+  private Admin admin;
+  private Path jar;
+  private String loadAtStart;
+
+  @BeforeAll
+  void startServers() throws Exception {
+    jar = PackagedJar.find();
+    deleteRecursively(ROOT);
+    Files.createDirectories(ROOT);
+    loadAtStart = loadAverage();
+    log("benchmark: " + RECORDS + " records, service " + jar);
+    authz = new ControllableAuthz(1_500);
+    redis = new RedisNode();
+    redis.start();
+    mariadb = new MariaDbNode(ROOT.resolve("mariadb"));
+    mariadb.start();
+    kafka = new KafkaBroker(ROOT.resolve("kafka"));
+    kafka.start();
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers()));
+  }
+
+  @AfterAll
+  void stopServers() {
+    for (AutoCloseable c : new AutoCloseable[] {admin, kafka, mariadb, redis, authz}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          log("could not stop " + c + ": " + e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void throughputOfTheServiceAndOfTheHandWrittenBaseline() throws Exception {
+    for (Sut sut : systems()) {
+      results.add(run(sut));
+    }
+    report();
+    List<String> failures = new ArrayList<>();
+    for (Result r : results) {
+      if (!r.complete()) {
+        failures.add(
+            r.sut.label
+                + ": "
+                + (r.error != null ? r.error : "did not do all the work: " + r.missing));
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new AssertionError(String.join("\n", failures));
+    }
+  }
+
+  private Result run(Sut sut) {
+    Result result = new Result(sut);
+    log(sut.label);
+    Topics topics =
+        new Topics(
+            "bench." + sut.tag + ".auth",
+            "bench." + sut.tag + ".user",
+            "bench." + sut.tag + ".order",
+            "bench." + sut.tag + ".dlq");
+    String database = "bench_" + sut.tag;
+    String group = "bench-" + sut.tag;
+    Running running = null;
+    ProcessMeter meter = null;
+    try (KafkaProducer<byte[], byte[]> bulk = producer(10);
+        KafkaProducer<byte[], byte[]> paced = producer(0)) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topics.auth(), PARTITIONS, (short) 1),
+                  new NewTopic(topics.user(), 1, (short) 1),
+                  new NewTopic(topics.order(), 1, (short) 1),
+                  new NewTopic(topics.dlq(), 1, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+      mariadb.createDatabase(database);
+      redis.flushAll();
+      authz.reset();
+
+      List<AuthMsg> registers = registers(sut.tag + "-r-", sut.tag + "-o-", RECORDS);
+      produce(bulk, topics.auth(), registers);
+      log("  " + RECORDS + " records preloaded on " + PARTITIONS + " partitions");
+
+      try (HikariDataSource db = pool(database)) {
+        Map<String, String> env = env(sut, topics, database, group);
+        long started = System.nanoTime();
+        running = start(sut, env);
+        meter = new ProcessMeter(running.pid());
+
+        // start to the first ledger row
+        long first = await(running, "the first ledger row", () -> ledgerRows(db), n -> n >= 1);
+        result.startSeconds = seconds(first - started);
+        double cpuAtFirst = meter.cpuSeconds();
+        log(
+            String.format(
+                Locale.ROOT, "  first record applied %.1f s after start", result.startSeconds));
+
+        // drain: every record in the ledger and its offset committed
+        await(running, "the drain's ledger rows", () -> ledgerRows(db), n -> n >= RECORDS);
+        long drained =
+            await(running, "the drain's commits", () -> lag(topics.auth(), group), n -> n == 0);
+        result.drainRate = RECORDS / seconds(drained - first);
+        result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / RECORDS;
+        result.loadAfterDrain = loadAverage();
+        log(String.format(Locale.ROOT, "  drain: %.0f msg/s", result.drainRate));
+
+        // the same records again: duplicates, skipped on the Redis fast path
+        long dupStart = System.nanoTime();
+        produce(bulk, topics.auth(), registers);
+        result.duplicateProduceSeconds = seconds(System.nanoTime() - dupStart);
+        long dupDone =
+            await(running, "the duplicates' commits", () -> lag(topics.auth(), group), n -> n == 0);
+        result.duplicateRate = RECORDS / seconds(dupDone - dupStart);
+        log(String.format(Locale.ROOT, "  duplicates: %.0f msg/s", result.duplicateRate));
+
+        // latency at half the drain rate
+        result.latencyLoad = result.drainRate / 2;
+        int latencyRecords = (int) Math.max(1, Math.round(result.latencyLoad * LATENCY_SECONDS));
+        result.latencyRecords = latencyRecords;
+        List<AuthMsg> fresh = registers(sut.tag + "-l-", sut.tag + "-lat-", latencyRecords);
+        Map<String, Long> sentAt = producePaced(paced, topics.auth(), fresh, result.latencyLoad);
+        await(
+            running,
+            "the latency records' ledger rows",
+            () -> ledgerRows(db),
+            n -> n >= RECORDS + latencyRecords);
+        await(
+            running, "the latency records' commits", () -> lag(topics.auth(), group), n -> n == 0);
+        long[] latencies = latencies(db, sut.tag + "-l-", sentAt);
+        result.p50 = percentile(latencies, 50);
+        result.p99 = percentile(latencies, 99);
+        log(
+            String.format(
+                Locale.ROOT,
+                "  latency at %.0f msg/s: p50 %d ms, p99 %d ms",
+                result.latencyLoad,
+                result.p50,
+                result.p99));
+
+        result.peakRssKb = meter.peakRssKb();
+        result.missing.addAll(
+            checkWork(db, topics, group, RECORDS + latencyRecords, 2L * RECORDS + latencyRecords));
+        log(result.missing.isEmpty() ? "  all work done" : "  MISSING: " + result.missing);
+      }
+    } catch (Throwable e) {
+      log("  ERROR " + e);
+      result.error = String.valueOf(e);
+    } finally {
+      if (meter != null) {
+        if (result.peakRssKb < 0) {
+          result.peakRssKb = meter.peakRssKb();
+        }
+        meter.close();
+      }
+      if (running != null) {
+        try {
+          running.stop();
+        } catch (Exception e) {
+          log("  could not stop " + sut.label + ": " + e);
+        }
+      }
+    }
+    return result;
+  }
+
+  private Running start(Sut sut, Map<String, String> env) throws IOException {
+    Path logFile = ROOT.resolve(sut.key + ".log");
+    if (sut.isService()) {
+      ServiceProcess service = ServiceProcess.start(sut.key, jar, jvmOptions(sut), env, logFile);
+      return new Running() {
+        @Override
+        public long pid() {
+          return service.pid();
+        }
+
+        @Override
+        public boolean alive() {
+          return service.alive();
+        }
+
+        @Override
+        public void stop() throws InterruptedException {
+          service.stop();
+        }
+
+        @Override
+        public String toString() {
+          return logFile.toString();
+        }
+      };
+    }
+    ProcessBuilder builder =
+        Procs.java(jvmOptions(sut), PlainPipeline.class.getName(), List.of())
+            .redirectErrorStream(true)
+            .redirectOutput(logFile.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    Procs.track(process);
+    return new Running() {
+      @Override
+      public long pid() {
+        return process.pid();
+      }
+
+      @Override
+      public boolean alive() {
+        return process.isAlive();
+      }
+
+      @Override
+      public void stop() throws InterruptedException {
+        Procs.stop(process, 60);
+      }
+
+      @Override
+      public String toString() {
+        return logFile.toString();
+      }
+    };
+  }
+
+  /**
+   * The chart's options, then those of {@code bench.jvm-options} (e.g. a flight recording, its file
+   * named with {@code {system}}, replaced by the system's name).
+   */
+  private static List<String> jvmOptions(Sut sut) {
+    List<String> options = new ArrayList<>(CHART_JVM_OPTIONS);
+    for (String extra : System.getProperty("bench.jvm-options", "").trim().split("\\s+")) {
+      if (!extra.isEmpty()) {
+        options.add(sut == null ? extra : extra.replace("{system}", sut.key));
+      }
+    }
+    return options;
+  }
+
+  /**
+   * The endpoints, topics and group; everything else at the service's defaults. The default system
+   * leaves CONSUMER_CONCURRENCY unset, as shipped.
+   */
+  private Map<String, String> env(Sut sut, Topics topics, String database, String group) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("KAFKA_BROKERS", kafka.brokers());
+    env.put("SPRING_DATASOURCE_URL", mariadb.jdbcUrl(database));
+    env.put("SPRING_DATASOURCE_USERNAME", "root");
+    env.put("SPRING_DATASOURCE_PASSWORD", "");
+    env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
+    env.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
+    env.put("AUTHZ_TARGET", authz.target());
+    env.put("TOPICS_AUTH", topics.auth());
+    env.put("TOPICS_USER", topics.user());
+    env.put("TOPICS_ORDER", topics.order());
+    env.put("TOPICS_DLQ", topics.dlq());
+    env.put("CONSUMER_GROUP_ID", group);
+    if (sut.concurrency != null) {
+      env.put("CONSUMER_CONCURRENCY", sut.concurrency);
+    }
+    env.put("SERVER_PORT", "0");
+    env.put("GRPC_PORT", "0");
+    return env;
+  }
+
+  /** REGISTER messages with unique message ids and distinct accounts. */
+  private static List<AuthMsg> registers(String idPrefix, String openIdPrefix, int count) {
+    List<AuthMsg> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(
+          Msgs.register("wechat", openIdPrefix + i).toBuilder().setMessageId(idPrefix + i).build());
+    }
+    return out;
+  }
+
+  /** As fast as the broker takes them, keyed by the open id (spread over the partitions). */
+  private static void produce(
+      KafkaProducer<byte[], byte[]> producer, String topic, List<AuthMsg> msgs) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    for (AuthMsg msg : msgs) {
+      producer.send(
+          new ProducerRecord<>(topic, msg.getOpenId().getBytes(UTF_8), msg.toByteArray()),
+          (meta, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            }
+          });
+    }
+    producer.flush();
+    if (failure.get() != null) {
+      throw new IllegalStateException("could not produce the workload", failure.get());
+    }
+  }
+
+  /** At {@code rate} records a second; returns each message's record timestamp. */
+  private static Map<String, Long> producePaced(
+      KafkaProducer<byte[], byte[]> producer, String topic, List<AuthMsg> msgs, double rate) {
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long start = System.nanoTime();
+    int i = 0;
+    while (i < msgs.size()) {
+      long due = (long) (seconds(System.nanoTime() - start) * rate) + 1;
+      for (; i < msgs.size() && i < due; i++) {
+        AuthMsg msg = msgs.get(i);
+        long now = System.currentTimeMillis();
+        sentAt.put(msg.getMessageId(), now);
+        producer.send(
+            new ProducerRecord<>(
+                topic, null, now, msg.getOpenId().getBytes(UTF_8), msg.toByteArray()),
+            (meta, e) -> {
+              if (e != null) {
+                failure.compareAndSet(null, e);
+              }
+            });
+      }
+      Procs.sleep(2);
+    }
+    producer.flush();
+    if (failure.get() != null) {
+      throw new IllegalStateException("could not produce the latency records", failure.get());
+    }
+    return sentAt;
+  }
+
+  /** Milliseconds from each record's timestamp to its ledger row's insert time. */
+  private static long[] latencies(HikariDataSource db, String idPrefix, Map<String, Long> sentAt)
+      throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT message_id, ROUND(UNIX_TIMESTAMP(created_at) * 1000)"
+                    + " FROM auth_msg WHERE message_id LIKE ?")) {
+      s.setString(1, idPrefix + "%");
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          Long sent = sentAt.get(rs.getString(1));
+          if (sent != null) {
+            out.add(rs.getLong(2) - sent);
+          }
+        }
+      }
+    }
+    if (out.size() != sentAt.size()) {
+      throw new IllegalStateException(
+          "the ledger has " + out.size() + " of the " + sentAt.size() + " latency records");
+    }
+    return out.stream().mapToLong(Long::longValue).sorted().toArray();
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  private static long percentile(long[] sorted, int p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  /**
+   * What a system must have done: every message once in the ledger as APPLIED, a user and a binding
+   * each, no event or authz command left undelivered, one {@code user.count} event per user (by
+   * {@code event-id}), member granted to every user, the group's offsets at the end, no dead letter
+   * and no order event.
+   */
+  private List<String> checkWork(
+      HikariDataSource db, Topics topics, String group, long expected, long inbound)
+      throws Exception {
+    List<String> missing = new ArrayList<>();
+    Map<String, String> counts = new LinkedHashMap<>();
+    counts.put("ledger rows", "SELECT COUNT(*) FROM auth_msg");
+    counts.put(
+        "applied ledger rows",
+        "SELECT COUNT(*) FROM auth_msg WHERE processed = 1 AND outcome = 'APPLIED'");
+    counts.put("users", "SELECT COUNT(*) FROM `user`");
+    counts.put("bindings", "SELECT COUNT(*) FROM user_third_auth");
+    counts.put("published outbox events", "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL");
+    counts.put(
+        "delivered authz commands", "SELECT COUNT(*) FROM authz_command WHERE done_at IS NOT NULL");
+    for (Map.Entry<String, String> e : counts.entrySet()) {
+      long n = count(db, e.getValue());
+      if (n != expected) {
+        missing.add(e.getKey() + " " + n + ", expected " + expected);
+      }
+    }
+    long unsent = count(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL");
+    if (unsent != 0) {
+      missing.add(unsent + " outbox events not published");
+    }
+    Set<String> eventIds = eventIds(topics.user());
+    if (eventIds.size() != expected) {
+      missing.add("distinct user.count events " + eventIds.size() + ", expected " + expected);
+    }
+    long grants =
+        authz.state().roles().values().stream()
+            .filter(roles -> roles.contains(ControllableAuthz.MEMBER))
+            .count();
+    if (grants != expected) {
+      missing.add("users granted member " + grants + ", expected " + expected);
+    }
+    long committed = committed(topics.auth(), group);
+    if (committed != inbound) {
+      missing.add("committed offsets " + committed + ", expected " + inbound);
+    }
+    for (String topic : List.of(topics.dlq(), topics.order())) {
+      long records = endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+      if (records != 0) {
+        missing.add(topic + " holds " + records + " records, expected none");
+      }
+    }
+    return missing;
+  }
+
+  /** The distinct event-id headers of a topic's records. */
+  private Set<String> eventIds(String topic) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    Set<String> ids = new HashSet<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofSeconds(1))) {
+          Header id = r.headers().lastHeader("event-id");
+          if (id != null) {
+            ids.add(new String(id.value(), UTF_8));
+          }
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Polls {@code probe} every {@value #POLL_MILLIS} ms until its value passes {@code done}; returns
+   * the {@link System#nanoTime()} of that poll. A probe that throws (the schema not there yet) is
+   * polled again.
+   */
+  private long await(Running running, String what, Probe probe, LongPredicate done)
+      throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    long last = -1;
+    while (System.nanoTime() < end) {
+      try {
+        last = probe.value();
+        if (done.test(last)) {
+          return System.nanoTime();
+        }
+      } catch (Exception notYet) {
+        // e.g. the service has not created its tables yet
+      }
+      if (!running.alive()) {
+        throw new IllegalStateException("the process exited, see " + running);
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+    throw new IllegalStateException(
+        "no "
+            + what
+            + " after "
+            + TIMEOUT_SECONDS
+            + " s (last value "
+            + last
+            + "), see "
+            + running);
+  }
+
+  @FunctionalInterface
+  private interface Probe {
+    long value() throws Exception;
+  }
+
+  private static long ledgerRows(HikariDataSource db) throws SQLException {
+    return count(db, "SELECT COUNT(*) FROM auth_msg");
+  }
+
+  private static long count(HikariDataSource db, String sql) throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private long lag(String topic, String group) throws Exception {
+    long end = endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+    return end - committed(topic, group);
+  }
+
+  private long committed(String topic, String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS);
+    return committed.entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().offset())
+        .sum();
+  }
+
+  private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+    int partitions =
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(10, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
+    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin
+        .listOffsets(specs)
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  /** The benchmark's own connections to a system's database, for its probes and checks. */
+  private HikariDataSource pool(String database) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(mariadb.jdbcUrl(database));
+    config.setUsername("root");
+    config.setPassword("");
+    config.setMaximumPoolSize(2);
+    config.setPoolName("bench-probe");
+    return new HikariDataSource(config);
+  }
+
+  private KafkaProducer<byte[], byte[]> producer(int lingerMs) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private List<Sut> systems() {
+    String wanted = System.getProperty("bench.systems", "");
+    if (wanted.isBlank()) {
+      return List.of(Sut.values());
+    }
+    Map<String, Sut> byKey =
+        Arrays.stream(Sut.values()).collect(Collectors.toMap(s -> s.key, s -> s));
+    List<Sut> out = new ArrayList<>();
+    for (String name : wanted.split(",")) {
+      Sut sut = byKey.get(name.trim().toLowerCase(Locale.ROOT));
+      if (sut == null) {
+        throw new IllegalArgumentException(
+            "bench.systems names no system: " + name + "; the systems are " + byKey.keySet());
+      }
+      out.add(sut);
+    }
+    return out;
+  }
+
+  private void report() throws IOException {
+    Result base =
+        results.stream()
+            .filter(r -> r.sut == Sut.PLAIN_4 && r.error == null)
+            .findFirst()
+            .orElse(null);
+    StringBuilder out = new StringBuilder();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
+                + " latency over %d s (bench.latency-seconds); %d cores, %d GiB, Java %s;"
+                + " load average (1 min) at start %s; JVM options %s%n%n",
+            LocalDateTime.now().withNano(0),
+            RECORDS,
+            PARTITIONS,
+            LATENCY_SECONDS,
+            Runtime.getRuntime().availableProcessors(),
+            Math.round(memTotalKb() / 1024.0 / 1024.0),
+            System.getProperty("java.version"),
+            loadAtStart,
+            String.join(" ", jvmOptions(null))));
+    out.append(
+        "| system | drain msg/s | duplicates msg/s | latency p50 ms | latency p99 ms"
+            + " | latency at msg/s | start → first applied s | peak RSS MiB | CPU ms/record (drain)"
+            + " | all work done |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Result r : results) {
+      boolean ratio = base != null && r != base;
+      out.append("| ")
+          .append(r.sut.label)
+          .append(" | ")
+          .append(cell(r.drainRate, "%.0f", ratio ? base.drainRate : Double.NaN))
+          .append(" | ")
+          .append(cell(r.duplicateRate, "%.0f", ratio ? base.duplicateRate : Double.NaN))
+          .append(" | ")
+          .append(cell(r.p50 < 0 ? Double.NaN : r.p50, "%.0f", ratio ? base.p50 : Double.NaN))
+          .append(" | ")
+          .append(cell(r.p99 < 0 ? Double.NaN : r.p99, "%.0f", ratio ? base.p99 : Double.NaN))
+          .append(" | ")
+          .append(cell(r.latencyLoad, "%.0f", Double.NaN))
+          .append(" | ")
+          .append(cell(r.startSeconds, "%.1f", ratio ? base.startSeconds : Double.NaN))
+          .append(" | ")
+          .append(
+              cell(
+                  r.peakRssKb < 0 ? Double.NaN : r.peakRssKb / 1024.0,
+                  "%.0f",
+                  ratio ? base.peakRssKb / 1024.0 : Double.NaN))
+          .append(" | ")
+          .append(cell(r.cpuMsPerRecord, "%.2f", ratio ? base.cpuMsPerRecord : Double.NaN))
+          .append(" | ")
+          .append(r.complete() ? "yes" : "NO")
+          .append(" |\n");
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n(x.xx×): the figure divided by the baseline's. drain: first ledger row to the last"
+                + " one with the group's offsets committed to the end. duplicates: the same records"
+                + " produced again, from the first send to the offsets committed to the end (the"
+                + " producer's own time is its floor: %s). latency: record timestamp to the ledger"
+                + " row's created_at (its insert, in the record's transaction), new records at half"
+                + " the drain rate. start: process start to the first ledger row (migrations of an"
+                + " empty database included). peak RSS: VmHWM. CPU: user + system time of the"
+                + " process during the drain, per record (JIT compilation included). Load average"
+                + " (1 min) of the machine at the end of each drain: %s.%n",
+            results.stream()
+                .map(
+                    r ->
+                        String.format(
+                            Locale.ROOT, "%s %.2f s", r.sut.key, r.duplicateProduceSeconds))
+                .collect(Collectors.joining(", ")),
+            results.stream()
+                .map(r -> r.sut.key + " " + r.loadAfterDrain)
+                .collect(Collectors.joining(", "))));
+    for (Result r : results) {
+      if (!r.complete()) {
+        out.append(String.format("%n%s: %s%n", r.sut.label, r.error != null ? r.error : r.missing));
+      }
+    }
+    System.out.println();
+    System.out.print(out);
+    Files.createDirectories(REPORT.getParent());
+    Files.writeString(REPORT, out.toString(), UTF_8);
+  }
+
+  private static String cell(double value, String format, double baseline) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
+    String text = String.format(Locale.ROOT, format, value);
+    if (!Double.isNaN(baseline) && baseline > 0) {
+      text += String.format(Locale.ROOT, " (%.2f×)", value / baseline);
+    }
+    return text;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static long memTotalKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unknown
+    }
+    return 0;
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  static void log(String what) {
+    System.out.println(LocalTime.now().format(CLOCK) + " " + what);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

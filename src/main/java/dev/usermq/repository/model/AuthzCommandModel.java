@@ -10,6 +10,9 @@ import org.springframework.data.repository.ListCrudRepository;
 public interface AuthzCommandModel extends ListCrudRepository<AuthzCommandRow, Long> {
 
   /** The commands of a message that were committed but not yet delivered. */
+  @Query(
+      "SELECT * FROM authz_command WHERE source_message_id = :sourceMessageId AND done_at IS NULL"
+          + " ORDER BY id")
   List<AuthzCommandRow> findBySourceMessageIdAndDoneAtIsNullOrderById(String sourceMessageId);
 
   /**

@@ -81,10 +81,12 @@ public class DeliveryMarks implements SmartLifecycle {
 
   /**
    * Writes the marks gathered so far, in one transaction; on a failure they stay for the next time.
+   * One flush at a time: when this returns, every mark gathered before the call is written (or kept
+   * after a failure), also those a flush running meanwhile had taken.
    *
    * @return how many were written
    */
-  public int flush() {
+  public synchronized int flush() {
     int written = 0;
     while (true) {
       List<Long> events = take(sentEvents);
@@ -147,15 +149,19 @@ public class DeliveryMarks implements SmartLifecycle {
 
   /** After Camel stopped (a higher phase stops first): the last records' marks are written. */
   @Override
-  public synchronized void stop() {
-    if (timer != null) {
-      timer.shutdown();
+  public void stop() {
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      stopping = timer;
+      timer = null;
+    }
+    if (stopping != null) {
+      stopping.shutdown();
       try {
-        timer.awaitTermination(10, TimeUnit.SECONDS);
+        stopping.awaitTermination(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      timer = null;
     }
     flush();
   }

@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("consumer")
 public record ConsumerProperties(
     @DefaultValue("user-mq") @NotBlank String groupId,
-    @DefaultValue("1") @Min(1) int concurrency,
+    @DefaultValue("4") @Min(1) int concurrency,
     @DefaultValue("100") @Min(1) int maxPollRecords,
     @DefaultValue @NotNull @Valid Pause pause) {
 

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param relayMinAge age after which an undelivered event or authz command is relayed; younger ones
  *     are still being delivered by the record that wrote them (0: every undelivered one)
  * @param relayBatchSize events, and users with pending authz commands, per relay pass
+ * @param markInterval how often the marks of delivered events and authz commands are written to the
+ *     database, for all records at once (far below {@code relayMinAge})
  * @param retention how long published events and delivered authz commands are kept before the
  *     retention route deletes them (they are only needed to tell what was delivered)
  */
@@ -28,4 +30,5 @@ public record OutboxProperties(
     @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration relayInterval,
     @DefaultValue("60s") @NotNull @DurationMin(seconds = 0) Duration relayMinAge,
     @DefaultValue("500") @Min(1) int relayBatchSize,
+    @DefaultValue("100ms") @NotNull @DurationMin(millis = 1) Duration markInterval,
     @DefaultValue("7d") @NotNull @DurationMin(hours = 1) Duration retention) {}

@@ -3,7 +3,8 @@ package dev.usermq.mq;
 import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzSrv;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -11,10 +12,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers committed authz commands to the authz service: a user's pending commands one at a time,
- * oldest first, each marked done once authz acknowledged it. Each command's row is locked while it
- * is delivered, so the in-line path and the relay never deliver one user's commands out of order (a
- * revoke overtaken by an older grant would leave a deactivated user with a role). Authz applies
- * them idempotently by user id, so one delivered again after a crash is harmless.
+ * oldest first, marked done once authz acknowledged them. Their rows are locked while they are
+ * delivered, so the in-line path and the relay never deliver one user's commands out of order (a
+ * revoke overtaken by an older grant would leave a deactivated user with a role); a deliverer that
+ * finds commands pending delivers all of them, in order, so one delivered again (its mark not yet
+ * written, or lost in a crash) is followed by every later one. Authz applies them idempotently by
+ * user id, so one delivered again is harmless.
  */
 @Component
 public class AuthzCommandDelivery {
@@ -22,42 +25,62 @@ public class AuthzCommandDelivery {
   private final AuthzCommandModel commands;
   private final AuthzSrv authz;
   private final TransactionTemplate tx;
+  private final DeliveryMarks marks;
 
   public AuthzCommandDelivery(
-      AuthzCommandModel commands, AuthzSrv authz, PlatformTransactionManager transactions) {
+      AuthzCommandModel commands,
+      AuthzSrv authz,
+      PlatformTransactionManager transactions,
+      DeliveryMarks marks) {
     this.commands = commands;
     this.authz = authz;
+    this.marks = marks;
     this.tx = new TransactionTemplate(transactions);
     // no gap locks: a business transaction adding a command for the same user does not wait
     this.tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
   }
 
   /**
-   * Delivers every pending command of the user, in order; returns how many. A failure leaves the
-   * failed command and those after it pending.
+   * Delivers every pending command of the user, in order, in one transaction that holds their row
+   * locks; returns how many. The delivered ones are marked done by {@link DeliveryMarks}; a failure
+   * leaves the failed command and those after it pending.
    */
   public int deliverPendingOf(long userId) {
-    int delivered = 0;
-    while (Boolean.TRUE.equals(tx.execute(status -> deliverOldest(userId)))) {
-      delivered++;
+    Delivery delivery = tx.execute(status -> deliverAll(userId));
+    // after the commit: the locks kept other deliverers of this user's commands waiting until
+    // authz had them; a deliverer that still finds them pending delivers them again before its own
+    marks.commandsDone(delivery.done());
+    if (delivery.failure() != null) {
+      throw delivery.failure();
     }
-    return delivered;
+    return delivery.done().size();
   }
 
-  private boolean deliverOldest(long userId) {
-    Optional<AuthzCommandRow> oldest = commands.lockOldestPendingOf(userId);
-    if (oldest.isEmpty()) {
-      return false;
+  private Delivery deliverAll(long userId) {
+    List<Long> done = new ArrayList<>();
+    RuntimeException failure = null;
+    for (AuthzCommandRow command : commands.lockPendingOf(userId)) {
+      try {
+        deliver(command);
+      } catch (RuntimeException e) {
+        failure = e;
+        break;
+      }
+      done.add(command.id());
     }
-    AuthzCommandRow command = oldest.get();
+    return new Delivery(done, failure);
+  }
+
+  private void deliver(AuthzCommandRow command) {
     switch (command.command()) {
-      case AuthzCommandRow.GRANT_ROLE -> authz.grantRole(userId, command.role());
-      case AuthzCommandRow.REVOKE_ROLES -> authz.revokeRoles(userId);
+      case AuthzCommandRow.GRANT_ROLE -> authz.grantRole(command.userId(), command.role());
+      case AuthzCommandRow.REVOKE_ROLES -> authz.revokeRoles(command.userId());
       default ->
           throw new IllegalStateException(
               "authz command " + command.id() + " has an unknown command " + command.command());
     }
-    commands.markDone(command.id());
-    return true;
   }
+
+  /** What one transaction delivered, and the failure that stopped it, if one did. */
+  private record Delivery(List<Long> done, RuntimeException failure) {}
 }

@@ -6,7 +6,6 @@ import dev.usermq.repository.model.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
@@ -34,6 +33,7 @@ public class OutboxRelay {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
   private final OutboxModel outbox;
+  private final DeliveryMarks marks;
   private final FailureClassifier classifier;
   private final MeterRegistry meters;
   private final Duration minAge;
@@ -41,12 +41,14 @@ public class OutboxRelay {
 
   public OutboxRelay(
       OutboxModel outbox,
+      DeliveryMarks marks,
       FailureClassifier classifier,
       MeterRegistry meters,
       OutboxProperties properties,
       Environment environment) {
     checkSchedulerReads(environment.getProperty(INTERVAL_PROPERTY), properties.relayInterval());
     this.outbox = outbox;
+    this.marks = marks;
     this.classifier = classifier;
     this.meters = meters;
     this.minAge = properties.relayMinAge();
@@ -94,9 +96,9 @@ public class OutboxRelay {
     return batchSize;
   }
 
-  /** Marks an event published in-line. */
+  /** Marks an event published in-line (written with the next {@link DeliveryMarks} flush). */
   public void markSent(OutboxRow event) {
-    outbox.markSent(List.of(event.id()));
+    marks.eventSent(event.id());
   }
 
   /**

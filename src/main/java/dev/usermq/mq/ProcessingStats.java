@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
@@ -50,6 +51,8 @@ public class ProcessingStats {
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
   private final Counter duplicateRedis;
   private final AtomicReference<String> lastSummary = new AtomicReference<>("");
+  // one timer per result, built once: registering looks a meter up by its id and tags
+  private final Map<String, Timer> processing = new ConcurrentHashMap<>();
 
   public ProcessingStats(MeterRegistry registry) {
     this.registry = registry;
@@ -95,13 +98,8 @@ public class ProcessingStats {
     if (result == null || exchange.isFailed()) {
       result = FAILED;
     }
-    Timer.builder("usermq.auth.processing")
-        .description("Time from taking an auth message off the topic to the end of its processing")
-        .tag("result", result)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(2))
-        .register(registry)
+    processing
+        .computeIfAbsent(result, this::processingTimer)
         .record(exchange.getClock().elapsed(), TimeUnit.MILLISECONDS);
   }
 
@@ -135,6 +133,16 @@ public class ProcessingStats {
 
   private long count(Outcome outcome) {
     return (long) outcomes.get(outcome).count();
+  }
+
+  private Timer processingTimer(String result) {
+    return Timer.builder("usermq.auth.processing")
+        .description("Time from taking an auth message off the topic to the end of its processing")
+        .tag("result", result)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(2))
+        .register(registry);
   }
 
   private Counter retries(String kind) {

@@ -39,7 +39,7 @@ class ConfigurationDefaultsTest {
 
     assertThat(defaults)
         .containsEntry("topics.auth", "user.auth")
-        .containsEntry("consumer.concurrency", "1")
+        .containsEntry("consumer.concurrency", "4")
         .containsEntry("consumer.pause.dependencies", "db,redis,authz,kafka")
         .containsEntry("outbox.relay-interval", "30s")
         .containsEntry("routes.include-pattern", "classpath:routes/*.camel.yaml")

@@ -27,7 +27,7 @@ class ConfigurationValidationTest {
         context -> {
           assertThat(context).hasNotFailed();
           ConsumerProperties consumer = context.getBean(ConsumerProperties.class);
-          assertThat(consumer.concurrency()).isEqualTo(1);
+          assertThat(consumer.concurrency()).isEqualTo(4);
           assertThat(consumer.pause().dependencies())
               .isEqualTo(List.of("db", "redis", "authz", "kafka"));
           assertThat(consumer.pause().checkInterval()).isEqualTo(Duration.ofSeconds(5));

@@ -32,6 +32,7 @@ class OutboxRelayTest {
           .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
           .withUserConfiguration(Relay.class)
           .withBean(OutboxModel.class, () -> mock(OutboxModel.class))
+          .withBean(DeliveryMarks.class, () -> mock(DeliveryMarks.class))
           .withBean(FailureClassifier.class)
           .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
           .withBean(OutboxRelay.class);

@@ -229,6 +229,8 @@ class AuthMsgRouteTest extends RouteTestBase {
   void ledgerStopsASecondApplicationOnceRedisForgotTheMessage() throws Exception {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     send(msg);
+    // its event and grant are marked delivered in the database (an unmarked one is sent again)
+    deliveryMarks.flush();
     redis.delete("user:msg:processed:" + msg.getMessageId());
     MockEndpoint.resetMocks(camel);
     handled.expectedMessageCount(1);
@@ -362,6 +364,8 @@ class AuthMsgRouteTest extends RouteTestBase {
     doNothing().when(authz).grantRole(anyLong(), eq("member"));
     send(msg);
     verify(authz, org.mockito.Mockito.atLeastOnce()).grantRole(userId, "member");
+    // marked done behind the record, with the marks of other records
+    deliveryMarks.flush();
     assertThat(pendingAuthzCommands(userId)).isEmpty();
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
   }
@@ -426,9 +430,30 @@ class AuthMsgRouteTest extends RouteTestBase {
 
     send(Msgs.register("wechat", openId));
     long userId = db.userOf("wechat", openId).orElseThrow();
+    deliveryMarks.flush();
     send(Msgs.deactivate(userId));
 
     assertThat(seenByAuthz).containsExactly("grant:1", "revoke:2");
+  }
+
+  @Test
+  void commandsWhoseMarkIsNotWrittenYetAreDeliveredAgainInOrderBeforeTheNextOne() {
+    java.util.List<String> seenByAuthz = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.mockito.Mockito.doAnswer(call -> seenByAuthz.add("grant"))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    org.mockito.Mockito.doAnswer(call -> seenByAuthz.add("revoke"))
+        .when(authz)
+        .revokeRoles(anyLong());
+    String openId = Msgs.openId();
+
+    // the grant's mark is still waiting for the next flush when the deactivation comes
+    send(Msgs.register("wechat", openId));
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    send(Msgs.deactivate(userId));
+
+    assertThat(seenByAuthz).containsExactly("grant", "grant", "revoke");
+    assertThat(pendingAuthzCommands(userId)).isEmpty();
   }
 
   @Test
@@ -455,11 +480,13 @@ class AuthMsgRouteTest extends RouteTestBase {
 
     long userId = db.userOf("wechat", openId).orElseThrow();
     assertThat(granted).as("every granted user exists in MySQL").containsExactly(userId);
+    deliveryMarks.flush();
     assertThat(pendingAuthzCommands(userId)).isEmpty();
     assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
   }
 
   @Autowired dev.usermq.logic.AuthMsgLogic logic;
+  @Autowired dev.usermq.mq.DeliveryMarks deliveryMarks;
 
   @Test
   void aCrashBetweenTheCommitAndTheGrantIsMadeGoodWhenTheRecordIsReadAgain() {
@@ -570,6 +597,7 @@ class AuthMsgRouteTest extends RouteTestBase {
   }
 
   private java.util.List<String> pendingAuthzCommands(long userId) {
+    deliveryMarks.flush();
     return jdbc.sql(
             "SELECT command FROM authz_command WHERE user_id = ? AND done_at IS NULL ORDER BY id")
         .param(userId)

@@ -219,7 +219,10 @@ class OutboxRelayRouteTest extends RouteTestBase {
         .single();
   }
 
+  @Autowired dev.usermq.mq.DeliveryMarks deliveryMarks;
+
   private int pending(long userId) {
+    deliveryMarks.flush();
     return jdbc.sql("SELECT COUNT(*) FROM authz_command WHERE user_id = ? AND done_at IS NULL")
         .param(userId)
         .query(Integer.class)

@@ -45,6 +45,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
       // the relay's consumers poll when a test runs them; two rows a pass, so that a test sees
       // which rows a pass takes first
       "outbox.relay-interval=1h",
+      // delivery marks are written when a test says so (DeliveryMarks.flush), not by the timer
+      "outbox.mark-interval=1h",
       "outbox.relay-batch-size=2",
       // the gRPC route is advised to start from direct:user-grpc; no server, no port
       "grpc.port=0"

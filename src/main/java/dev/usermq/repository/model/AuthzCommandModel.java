@@ -1,7 +1,7 @@
 package dev.usermq.repository.model;
 
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import org.springframework.data.jdbc.repository.query.Modifying;
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
@@ -10,19 +10,23 @@ import org.springframework.data.repository.ListCrudRepository;
 public interface AuthzCommandModel extends ListCrudRepository<AuthzCommandRow, Long> {
 
   /** The commands of a message that were committed but not yet delivered. */
+  @Query(
+      "SELECT * FROM authz_command WHERE source_message_id = :sourceMessageId AND done_at IS NULL"
+          + " ORDER BY id")
   List<AuthzCommandRow> findBySourceMessageIdAndDoneAtIsNullOrderById(String sourceMessageId);
 
   /**
-   * The user's oldest pending command, locked until the transaction ends: whoever delivers it makes
-   * every other deliverer of this user's commands wait, so they reach authz in id order.
+   * The user's pending commands in id order, locked until the transaction ends: whoever delivers
+   * them makes every other deliverer of this user's commands wait (its own lock request meets the
+   * oldest of these rows first), so they reach authz in id order.
    */
   @Query(
       "SELECT * FROM authz_command WHERE user_id = :userId AND done_at IS NULL"
-          + " ORDER BY id LIMIT 1 FOR UPDATE")
-  Optional<AuthzCommandRow> lockOldestPendingOf(long userId);
+          + " ORDER BY id FOR UPDATE")
+  List<AuthzCommandRow> lockPendingOf(long userId);
 
-  /** Marks a command delivered. */
+  /** Marks commands delivered. */
   @Modifying
-  @Query("UPDATE authz_command SET done_at = CURRENT_TIMESTAMP(3) WHERE id = :id")
-  boolean markDone(long id);
+  @Query("UPDATE authz_command SET done_at = CURRENT_TIMESTAMP(3) WHERE id IN (:ids)")
+  int markDone(Collection<Long> ids);
 }

@@ -10,6 +10,9 @@ import org.springframework.data.repository.ListCrudRepository;
 public interface OutboxModel extends ListCrudRepository<OutboxRow, Long> {
 
   /** The events of a message that were committed but not yet published. */
+  @Query(
+      "SELECT * FROM outbox WHERE source_message_id = :sourceMessageId AND sent_at IS NULL"
+          + " ORDER BY id")
   List<OutboxRow> findBySourceMessageIdAndSentAtIsNullOrderById(String sourceMessageId);
 
   /** Marks events published. */

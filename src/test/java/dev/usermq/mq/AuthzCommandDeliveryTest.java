@@ -1,0 +1,112 @@
+package dev.usermq.mq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.usermq.repository.DependencyUnavailableException;
+import dev.usermq.repository.model.AuthzCommandModel;
+import dev.usermq.repository.model.AuthzCommandRow;
+import dev.usermq.repository.rpc.AuthzSrv;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionStatus;
+
+class AuthzCommandDeliveryTest {
+
+  private static final long USER = 7;
+
+  private final AuthzCommandModel commands = mock(AuthzCommandModel.class);
+  private final AuthzSrv authz = mock(AuthzSrv.class);
+  private final PlatformTransactionManager transactions = mock(PlatformTransactionManager.class);
+  private final TransactionStatus status = mock(TransactionStatus.class);
+  private final DeliveryMarks marks = mock(DeliveryMarks.class);
+  private AuthzCommandDelivery delivery;
+
+  @BeforeEach
+  void setUp() {
+    when(transactions.getTransaction(any())).thenReturn(status);
+    delivery = new AuthzCommandDelivery(commands, authz, transactions, marks);
+  }
+
+  @Test
+  void everyPendingCommandOfTheUserIsDeliveredInOrderInOneTransaction() {
+    when(commands.lockPendingOf(USER))
+        .thenReturn(List.of(command(1, grant()), command(2, revoke())));
+
+    int delivered = delivery.deliverPendingOf(USER);
+
+    assertThat(delivered).isEqualTo(2);
+    InOrder order = inOrder(commands, authz, transactions, marks);
+    order.verify(transactions).getTransaction(any());
+    order.verify(commands).lockPendingOf(USER);
+    order.verify(authz).grantRole(USER, "member");
+    order.verify(authz).revokeRoles(USER);
+    order.verify(transactions).commit(status);
+    order.verify(marks).commandsDone(List.of(1L, 2L));
+    verify(transactions, times(1)).getTransaction(any());
+  }
+
+  @Test
+  void aFailureMarksWhatWasDeliveredBeforeItAndLeavesTheRestPending() {
+    when(commands.lockPendingOf(USER))
+        .thenReturn(List.of(command(1, grant()), command(2, revoke()), command(3, grant())));
+    DependencyUnavailableException down =
+        new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
+    doThrow(down).when(authz).revokeRoles(USER);
+
+    assertThatThrownBy(() -> delivery.deliverPendingOf(USER)).isSameAs(down);
+
+    verify(authz, times(1)).grantRole(USER, "member");
+    verify(transactions).commit(status);
+    verify(marks).commandsDone(List.of(1L));
+  }
+
+  @Test
+  void aFailureOfTheFirstCommandMarksNothing() {
+    when(commands.lockPendingOf(USER)).thenReturn(List.of(command(1, grant())));
+    doThrow(new IllegalStateException("boom")).when(authz).grantRole(USER, "member");
+
+    assertThatThrownBy(() -> delivery.deliverPendingOf(USER)).hasMessage("boom");
+
+    verify(marks).commandsDone(List.of());
+  }
+
+  @Test
+  void nothingPendingDeliversNothing() {
+    when(commands.lockPendingOf(USER)).thenReturn(List.of());
+
+    assertThat(delivery.deliverPendingOf(USER)).isZero();
+
+    verify(marks).commandsDone(List.of());
+  }
+
+  private static AuthzCommandRow grant() {
+    return AuthzCommandRow.grantRole("m", USER, "member");
+  }
+
+  private static AuthzCommandRow revoke() {
+    return AuthzCommandRow.revokeRoles("m", USER);
+  }
+
+  private static AuthzCommandRow command(long id, AuthzCommandRow row) {
+    return new AuthzCommandRow(
+        id,
+        row.commandId(),
+        row.command(),
+        row.userId(),
+        row.role(),
+        row.sourceMessageId(),
+        null,
+        null);
+  }
+}

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.usermq.grpc.SharedPortGrpcConsumer;
@@ -15,6 +18,7 @@ import dev.usermq.proto.user.v1.User;
 import dev.usermq.proto.user.v1.UserServiceGrpc;
 import dev.usermq.proto.user.v1.UserServiceGrpc.UserServiceBlockingStub;
 import dev.usermq.proto.user.v1.UserStatus;
+import dev.usermq.repository.xredis.UserCache;
 import dev.usermq.support.Db;
 import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.KafkaTopics;
@@ -49,8 +53,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -71,6 +77,7 @@ class UserGrpcIT extends EmbeddedServersIT {
   @Autowired CamelContext camel;
   @Autowired SqlStatements sql;
   @Autowired DataSource dataSource;
+  @Autowired StringRedisTemplate redis;
 
   @Value("${spring.datasource.url}")
   String datasourceUrl;
@@ -232,6 +239,30 @@ class UserGrpcIT extends EmbeddedServersIT {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  @Test
+  void aCallLogsWithoutCamelsMdcKeys() {
+    String openId = Msgs.openId();
+    long userId = apply(Msgs.register("wechat", openId)).userOf("wechat", openId).orElseThrow();
+    // an entry the cache cannot read: the read logs it from inside the route, and goes on
+    redis.opsForValue().set("user:cache:user:" + userId, "999|{not json");
+    Logger cacheLog = (Logger) LoggerFactory.getLogger(UserCache.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    cacheLog.addAppender(lines);
+    try {
+      assertThat(call().getUser(byId(userId)).getUserId()).isEqualTo(userId);
+    } finally {
+      cacheLog.detachAppender(lines);
+    }
+    assertThat(lines.list)
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.getFormattedMessage()).contains("cannot be read");
+              assertThat(line.getMDCPropertyMap().keySet()).noneMatch(k -> k.startsWith("camel."));
+            });
   }
 
   @Test

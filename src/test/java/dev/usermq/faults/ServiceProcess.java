@@ -35,10 +35,16 @@ public final class ServiceProcess {
 
   public static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log)
       throws IOException {
+    return start(name, jar, env, log, List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
+  }
+
+  /** As {@link #start(String, Path, Map, Path)}, with these JVM options instead of the suite's. */
+  public static ServiceProcess start(
+      String name, Path jar, Map<String, String> env, Path log, List<String> jvmOptions)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Procs.javaBin());
-    command.add("-Xmx512m");
-    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());
     ProcessBuilder builder = new ProcessBuilder(command);

@@ -6,6 +6,7 @@ import dev.usermq.proto.user.v1.ThirdAuth;
 import dev.usermq.proto.user.v1.User;
 import dev.usermq.proto.user.v1.UserStatus;
 import dev.usermq.repository.Repository;
+import dev.usermq.repository.StatementDeadline;
 import dev.usermq.repository.model.UserRow;
 import dev.usermq.repository.model.UserThirdAuthRow;
 import dev.usermq.repository.xredis.CachedUser;
@@ -13,7 +14,11 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.springframework.dao.DataAccessException;
 
 /**
  * The reads of the user gRPC service ({@code user.v1.UserService}), through the same repository and
@@ -21,7 +26,8 @@ import java.util.Optional;
  *
  * <p>Answers are gRPC statuses: {@code INVALID_ARGUMENT} for a request against the contract, {@code
  * NOT_FOUND} for an unknown user or an unbound account, {@code DEADLINE_EXCEEDED} when the caller's
- * deadline passed before the work started. A dependency that fails is thrown as is; the server
+ * deadline passed before the work started or during it. SQL statements get the time left before the
+ * caller's deadline as their query timeout. A dependency that fails is thrown as is; the server
  * turns the transient failures into {@code UNAVAILABLE}.
  */
 public class UserQueries {
@@ -38,8 +44,7 @@ public class UserQueries {
       throw invalid("user_id must be > 0");
     }
     checkDeadline();
-    return repo.userCache()
-        .findWithThirdAuths(request.getUserId())
+    return withinDeadline(() -> repo.userCache().findWithThirdAuths(request.getUserId()))
         .map(UserQueries::toUser)
         .orElseThrow(() -> notFound("no user " + request.getUserId()));
   }
@@ -55,11 +60,13 @@ public class UserQueries {
     }
     checkDeadline();
     Optional<UserThirdAuthRow> binding =
-        repo.userThirdAuthModel()
-            .findByPlatformAndOpenId(request.getPlatform(), request.getOpenId());
+        withinDeadline(
+            () ->
+                repo.userThirdAuthModel()
+                    .findByPlatformAndOpenId(request.getPlatform(), request.getOpenId()));
     checkDeadline();
     return binding
-        .flatMap(b -> repo.userCache().findWithThirdAuths(b.userId()))
+        .flatMap(b -> withinDeadline(() -> repo.userCache().findWithThirdAuths(b.userId())))
         .filter(user -> user.isBound(request.getPlatform(), request.getOpenId()))
         .map(UserQueries::toUser)
         .orElseThrow(() -> notFound("account not bound"));
@@ -94,6 +101,31 @@ public class UserQueries {
       case UserRow.DEACTIVATED -> UserStatus.USER_STATUS_DEACTIVATED;
       default -> UserStatus.USER_STATUS_UNSPECIFIED;
     };
+  }
+
+  /**
+   * Runs a read with the caller's deadline as the deadline of its SQL statements ({@link
+   * StatementDeadline}): a read the database holds up is cut off about when the caller gives up,
+   * and frees its connection. A read that fails once the deadline has passed ends the call with
+   * {@code DEADLINE_EXCEEDED}: the failure is the deadline's, not a dependency being down.
+   */
+  private <T> T withinDeadline(Supplier<T> read) {
+    Deadline deadline = Context.current().getDeadline();
+    if (deadline == null) {
+      return read.get();
+    }
+    try {
+      return repo.statementDeadline()
+          .within(Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)), read);
+    } catch (DataAccessException e) {
+      if (deadline.isExpired()) {
+        throw Status.DEADLINE_EXCEEDED
+            .withDescription("deadline passed during the read")
+            .withCause(e)
+            .asRuntimeException();
+      }
+      throw e;
+    }
   }
 
   /** A call whose deadline has passed is not worked on: nobody waits for the answer. */

@@ -24,4 +24,5 @@ public record Repository(
     UserEvent userEvent,
     OrderEvent orderEvent,
     AuthzSrv authzSrv,
-    UserCache userCache) {}
+    UserCache userCache,
+    StatementDeadline statementDeadline) {}

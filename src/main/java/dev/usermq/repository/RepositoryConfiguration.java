@@ -22,16 +22,20 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.jdbc.JdbcProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.util.Assert;
 
 /**
  * The one place that builds the dependencies of the logic layer (the seed's {@code NewRepository}).
  * The table models are Spring Data JDBC repositories and Redis is configured in {@link
- * dev.usermq.repository.xredis.RedisConfiguration}; this class adds the event publishers and the
- * authz client and ties them together.
+ * dev.usermq.repository.xredis.RedisConfiguration}; this class adds the event publishers, the authz
+ * client and the deadline of SQL statements, and ties them together.
  */
 @Configuration(proxyBeanMethods = false)
 public class RepositoryConfiguration {
@@ -79,7 +83,8 @@ public class RepositoryConfiguration {
       UserEvent userEvent,
       OrderEvent orderEvent,
       AuthzSrv authzSrv,
-      UserCache userCache) {
+      UserCache userCache,
+      StatementDeadline statementDeadline) {
     return new Repository(
         userModel,
         userThirdAuthModel,
@@ -89,6 +94,38 @@ public class RepositoryConfiguration {
         userEvent,
         orderEvent,
         authzSrv,
-        userCache);
+        userCache,
+        statementDeadline);
+  }
+
+  @Bean
+  public StatementDeadline statementDeadline() {
+    return new StatementDeadline();
+  }
+
+  /**
+   * Spring Boot's {@code JdbcTemplate}, configured from {@code spring.jdbc.template.*} as Boot
+   * would (whose own backs off when this one exists), with the {@link StatementDeadline}: the table
+   * models send every statement through it.
+   */
+  @Bean
+  public JdbcTemplate jdbcTemplate(
+      DataSource dataSource,
+      JdbcProperties properties,
+      StatementDeadline statementDeadline,
+      ObjectProvider<SQLExceptionTranslator> exceptionTranslator) {
+    JdbcTemplate jdbc = new DeadlineJdbcTemplate(dataSource, statementDeadline);
+    JdbcProperties.Template template = properties.getTemplate();
+    jdbc.setIgnoreWarnings(template.isIgnoreWarnings());
+    jdbc.setFetchSize(template.getFetchSize());
+    jdbc.setMaxRows(template.getMaxRows());
+    if (template.getQueryTimeout() != null) {
+      jdbc.setQueryTimeout((int) template.getQueryTimeout().getSeconds());
+    }
+    jdbc.setSkipResultsProcessing(template.isSkipResultsProcessing());
+    jdbc.setSkipUndeclaredResults(template.isSkipUndeclaredResults());
+    jdbc.setResultsMapCaseInsensitive(template.isResultsMapCaseInsensitive());
+    exceptionTranslator.ifUnique(jdbc::setExceptionTranslator);
+    return jdbc;
   }
 }

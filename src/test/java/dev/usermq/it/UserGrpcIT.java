@@ -4,6 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.usermq.grpc.SharedPortGrpcConsumer;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.user.v1.GetUserByThirdAuthRequest;
@@ -13,6 +18,7 @@ import dev.usermq.proto.user.v1.User;
 import dev.usermq.proto.user.v1.UserServiceGrpc;
 import dev.usermq.proto.user.v1.UserServiceGrpc.UserServiceBlockingStub;
 import dev.usermq.proto.user.v1.UserStatus;
+import dev.usermq.repository.xredis.UserCache;
 import dev.usermq.support.Db;
 import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.KafkaTopics;
@@ -31,10 +37,15 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,14 +53,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The user gRPC service through a real grpc-java client, on the whole service: users written by
- * auth messages through Kafka are read back over gRPC, from the cache when it holds them, and a
- * read after a committed write sees the write.
+ * auth messages through Kafka are read back over gRPC, from the cache when it holds them, a read
+ * after a committed write sees the write, and a read the database holds up ends at the caller's
+ * deadline.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserGrpcIT extends EmbeddedServersIT {
@@ -63,6 +77,17 @@ class UserGrpcIT extends EmbeddedServersIT {
   @Autowired CamelContext camel;
   @Autowired SqlStatements sql;
   @Autowired dev.usermq.mq.DeliveryMarks deliveryMarks;
+  @Autowired DataSource dataSource;
+  @Autowired StringRedisTemplate redis;
+
+  @Value("${spring.datasource.url}")
+  String datasourceUrl;
+
+  @Value("${spring.datasource.username}")
+  String dbUser;
+
+  @Value("${spring.datasource.password}")
+  String dbPassword;
 
   @Value("${kafka.brokers}")
   String brokers;
@@ -180,6 +205,68 @@ class UserGrpcIT extends EmbeddedServersIT {
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(statusOf(() -> call().getUserByThirdAuth(byAccount("wechat", ""))))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void aReadHeldUpInTheDatabaseEndsAtTheCallersDeadlineAndFreesItsConnection() throws Exception {
+    String openId = Msgs.openId();
+    // not cached: the registration left a tombstone, so the read goes to the database
+    long userId = apply(Msgs.register("wechat", openId)).userOf("wechat", openId).orElseThrow();
+    HikariPoolMXBean pool = ((HikariDataSource) dataSource).getHikariPoolMXBean();
+    await().atMost(WAIT).until(() -> pool.getActiveConnections() == 0);
+
+    // a connection of its own, outside the service's pool, holds the table: the service's SELECT
+    // waits for the lock (a plain read is not blocked by row locks)
+    try (Connection locker = DriverManager.getConnection(datasourceUrl, dbUser, dbPassword);
+        Statement lock = locker.createStatement()) {
+      lock.execute("LOCK TABLES `user` WRITE");
+
+      assertThat(
+              statusOf(
+                  () ->
+                      users.withDeadlineAfter(1_500, TimeUnit.MILLISECONDS).getUser(byId(userId))))
+          .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      // the statement had the 1.5 s left as its query timeout (rounded up to 2 s): the database
+      // cuts it off and the connection goes back to the pool, long before the 10 s socket timeout
+      await().atMost(Duration.ofSeconds(4)).until(() -> pool.getActiveConnections() == 0);
+      assertThat(waitingForTheLock(lock)).isZero();
+    }
+    assertThat(call().getUser(byId(userId)).getUserId()).isEqualTo(userId);
+  }
+
+  /** Statements of other connections waiting for the table lock. */
+  private static int waitingForTheLock(Statement locker) throws Exception {
+    try (ResultSet rs =
+        locker.executeQuery(
+            "SELECT COUNT(*) FROM information_schema.processlist"
+                + " WHERE state LIKE 'Waiting for table%lock'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
+  void aCallLogsWithoutCamelsMdcKeys() {
+    String openId = Msgs.openId();
+    long userId = apply(Msgs.register("wechat", openId)).userOf("wechat", openId).orElseThrow();
+    // an entry the cache cannot read: the read logs it from inside the route, and goes on
+    redis.opsForValue().set("user:cache:user:" + userId, "999|{not json");
+    Logger cacheLog = (Logger) LoggerFactory.getLogger(UserCache.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    cacheLog.addAppender(lines);
+    try {
+      assertThat(call().getUser(byId(userId)).getUserId()).isEqualTo(userId);
+    } finally {
+      cacheLog.detachAppender(lines);
+    }
+    assertThat(lines.list)
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(line.getFormattedMessage()).contains("cannot be read");
+              assertThat(line.getMDCPropertyMap().keySet()).noneMatch(k -> k.startsWith("camel."));
+            });
   }
 
   @Test

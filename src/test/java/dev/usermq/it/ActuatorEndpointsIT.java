@@ -89,11 +89,6 @@ class ActuatorEndpointsIT {
                   .containsPattern(
                       "camel_route_policy_seconds_count\\{[^}]*routeId=\"dead-letter\"")
                   .containsPattern(
-                      "camel_exchange_event_notifier_seconds_count\\{[^}]*"
-                          + "endpointName=\"kafka://user.auth.dlq\"[^}]*routeId=\"auth-msg-consumer\"")
-                  .containsPattern("camel_exchanges_inflight\\{[^}]*routeId=\"auth-msg-consumer\"")
-                  .containsPattern("camel_exchanges_last_timestamp\\{")
-                  .containsPattern(
                       "usermq_kafka_consumer_lag\\{application=\"user-mq\",client_id=\"consumer-user-mq-");
             });
   }

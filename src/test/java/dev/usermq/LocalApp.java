@@ -9,8 +9,8 @@ import sun.misc.Signal;
 /**
  * The local run: the service on real embedded servers, for a bare machine. It is on the test
  * classpath only, so the packaged jar has none of the servers; {@code mvn spring-boot:test-run}
- * runs it (the one main class of the test sources), with {@code -Dspring-boot.run.profiles=demo}
- * for sample traffic.
+ * runs it (the main class the pom names for it), with {@code -Dspring-boot.run.profiles=demo} for
+ * sample traffic.
  *
  * <p>Every external endpoint that is not configured gets an embedded server ({@link
  * EmbeddedServersInitializer}); an endpoint set in the environment is used instead. From a

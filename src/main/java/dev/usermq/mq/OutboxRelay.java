@@ -1,7 +1,6 @@
 package dev.usermq.mq;
 
 import dev.usermq.config.OutboxProperties;
-import dev.usermq.repository.model.OutboxModel;
 import dev.usermq.repository.model.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +31,6 @@ public class OutboxRelay {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-  private final OutboxModel outbox;
   private final DeliveryMarks marks;
   private final FailureClassifier classifier;
   private final MeterRegistry meters;
@@ -40,14 +38,12 @@ public class OutboxRelay {
   private final int batchSize;
 
   public OutboxRelay(
-      OutboxModel outbox,
       DeliveryMarks marks,
       FailureClassifier classifier,
       MeterRegistry meters,
       OutboxProperties properties,
       Environment environment) {
     checkSchedulerReads(environment.getProperty(INTERVAL_PROPERTY), properties.relayInterval());
-    this.outbox = outbox;
     this.marks = marks;
     this.classifier = classifier;
     this.meters = meters;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 import dev.usermq.config.OutboxProperties;
-import dev.usermq.repository.model.OutboxModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,6 @@ class OutboxRelayTest {
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
           .withUserConfiguration(Relay.class)
-          .withBean(OutboxModel.class, () -> mock(OutboxModel.class))
           .withBean(DeliveryMarks.class, () -> mock(DeliveryMarks.class))
           .withBean(FailureClassifier.class)
           .withBean(MeterRegistry.class, SimpleMeterRegistry::new)

@@ -14,8 +14,10 @@ import org.apache.camel.catalog.impl.DefaultRuntimeCamelCatalog;
 final class EndpointFindings {
 
   /**
-   * A time such as {@code 30s} or {@code 1m30s}: Camel sets a {@code long} option from it in
-   * milliseconds (e.g. a polling consumer's {@code delay}), where the catalog wants a number.
+   * A time such as {@code 30s}, {@code 200ms} or {@code 1m30s}: Camel sets a {@code long}, {@code
+   * int} or duration option from it in milliseconds (e.g. a polling consumer's {@code delay}, a
+   * Kafka consumer's {@code pollTimeoutMs}), where the catalog wants a number or knows no {@code
+   * ms}.
    */
   private static final Pattern TIME = Pattern.compile("([0-9]+(d|h|m|s|ms))+");
 
@@ -68,28 +70,31 @@ final class EndpointFindings {
     invalid(findings, result.getInvalidBoolean(), "a boolean");
     invalid(
         findings,
-        withoutTimesOfLongOptions(catalog, scheme, result.getInvalidInteger()),
+        withoutTimesOfWholeNumberOptions(catalog, scheme, result.getInvalidInteger()),
         "an integer");
     invalid(findings, result.getInvalidNumber(), "a number");
-    invalid(findings, result.getInvalidDuration(), "a duration (e.g. 500, 2s, 1m30s)");
+    invalid(
+        findings, withoutTimes(result.getInvalidDuration()), "a duration (e.g. 500, 2s, 1m30s)");
     invalid(findings, result.getInvalidReference(), "a reference (#bean:name, #class:Type)");
     invalid(findings, result.getInvalidArray(), "a list");
     invalid(findings, result.getInvalidMap(), "a map");
     return findings;
   }
 
-  private static Map<?, ?> withoutTimesOfLongOptions(
+  private static final Set<String> WHOLE_NUMBERS =
+      Set.of("long", "java.lang.Long", "int", "java.lang.Integer");
+
+  private static Map<?, ?> withoutTimesOfWholeNumberOptions(
       DefaultRuntimeCamelCatalog catalog, String scheme, Map<?, ?> invalid) {
     Map<Object, Object> left = new LinkedHashMap<>(orEmpty(invalid));
     if (left.isEmpty()) {
       return left;
     }
-    Set<String> longOptions;
+    Set<String> wholeNumberOptions;
     try {
-      longOptions =
+      wholeNumberOptions =
           catalog.componentModel(scheme).getEndpointOptions().stream()
-              .filter(
-                  o -> "long".equals(o.getJavaType()) || "java.lang.Long".equals(o.getJavaType()))
+              .filter(o -> WHOLE_NUMBERS.contains(o.getJavaType()))
               .map(o -> o.getName())
               .collect(java.util.stream.Collectors.toSet());
     } catch (RuntimeException e) {
@@ -98,8 +103,14 @@ final class EndpointFindings {
     left.entrySet()
         .removeIf(
             e ->
-                longOptions.contains(String.valueOf(e.getKey()))
+                wholeNumberOptions.contains(String.valueOf(e.getKey()))
                     && TIME.matcher(String.valueOf(e.getValue())).matches());
+    return left;
+  }
+
+  private static Map<?, ?> withoutTimes(Map<?, ?> invalid) {
+    Map<Object, Object> left = new LinkedHashMap<>(orEmpty(invalid));
+    left.entrySet().removeIf(e -> TIME.matcher(String.valueOf(e.getValue())).matches());
     return left;
   }
 

@@ -142,7 +142,7 @@ class RouteValidatorTest {
   }
 
   @Test
-  void aTimeIsAValueOfALongOptionButNotAnyText() {
+  void aTimeIsAValueOfALongIntOrDurationOptionButNotAnyText() {
     Report report = validate(validator, fixture("long-option-times.camel.yaml"));
 
     assertThat(report.problems())

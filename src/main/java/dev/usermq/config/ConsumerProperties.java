@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  *     useful
  * @param maxPollRecords records per poll
  * @param pause pausing consumption while a dependency is down
+ * @param batch batch mode: a poll's records handled together
  */
 @Validated
 @ConfigurationProperties("consumer")
@@ -27,7 +28,26 @@ public record ConsumerProperties(
     @DefaultValue("user-mq") @NotBlank String groupId,
     @DefaultValue("4") @Min(1) int concurrency,
     @DefaultValue("100") @Min(1) int maxPollRecords,
-    @DefaultValue @NotNull @Valid Pause pause) {
+    @DefaultValue @NotNull @Valid Pause pause,
+    @DefaultValue @NotNull @Valid Batch batch) {
+
+  /**
+   * Batch mode ({@code CONSUMER_BATCH_*}): instead of one record at a time, each consumer thread
+   * takes up to {@code size} records and applies them together: one Redis look-up of their ids, one
+   * ledger query, one database transaction for all their rows, their events sent together, one
+   * offset commit. Every guarantee stays: a bad record goes to the DLQ alone, a record that fails
+   * is retried alone and dead-lettered alone, a dependency that is down fails the whole batch,
+   * which is retried and then handed back to the consumer. Off by default: a record waits for its
+   * batch (at most {@code max-wait} when records are few).
+   *
+   * @param enabled handle records in batches (the batch route) instead of one by one
+   * @param size the most records of one batch (the consumer's max.poll.records in batch mode)
+   * @param maxWait how long a batch that is not full waits for more records
+   */
+  public record Batch(
+      @DefaultValue("false") boolean enabled,
+      @DefaultValue("500") @Min(1) int size,
+      @DefaultValue("200ms") @NotNull @DurationMin(millis = 1) Duration maxWait) {}
 
   /**
    * A record that failed transiently after its retries stops the consumer route until these health

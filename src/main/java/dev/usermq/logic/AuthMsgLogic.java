@@ -8,7 +8,10 @@ import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.model.OutboxRow;
 import dev.usermq.repository.model.UserRow;
 import dev.usermq.repository.model.UserThirdAuthRow;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
@@ -45,9 +48,37 @@ public class AuthMsgLogic {
     if (done.isPresent()) {
       return duplicate(msg, done.get());
     }
-    Permission permission =
-        msg.getKind() == AuthMsgKind.AUTH_MSG_KIND_BIND ? askBindPermission(msg) : Permission.NONE;
-    return tx.execute(status -> apply(msg, permission));
+    Prepared prepared = prepare(msg);
+    return tx.execute(status -> apply(prepared));
+  }
+
+  /** The ledger rows of those of the messages that were processed, by message id (one query). */
+  public Map<String, AuthMsgRow> processed(Collection<String> messageIds) {
+    Map<String, AuthMsgRow> rows = new HashMap<>();
+    if (!messageIds.isEmpty()) {
+      for (AuthMsgRow row : repo.authMsgModel().findByMessageIdIn(messageIds)) {
+        rows.put(row.messageId(), row);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * What a message needs from outside before its transaction: BIND's permission, asked of authz for
+   * an active user. Called outside any transaction, so that no row lock waits on authz.
+   */
+  public Prepared prepare(AuthMsg msg) {
+    return new Prepared(
+        msg,
+        msg.getKind() == AuthMsgKind.AUTH_MSG_KIND_BIND ? askBindPermission(msg) : Permission.NONE);
+  }
+
+  /**
+   * Applies a prepared message in the caller's transaction, which must be open: its ledger row,
+   * business rows, events and authz commands commit or roll back with it.
+   */
+  public AuthMsgResult apply(Prepared prepared) {
+    return apply(prepared.msg, prepared.permission);
   }
 
   /**
@@ -71,8 +102,11 @@ public class AuthMsgLogic {
     return name.startsWith(KIND_PREFIX) ? name.substring(KIND_PREFIX.length()) : name;
   }
 
-  /** What an earlier attempt committed but did not get out is delivered again. */
-  private AuthMsgResult duplicate(AuthMsg msg, AuthMsgRow done) {
+  /**
+   * The result of a message the ledger already has: what an earlier attempt committed but did not
+   * get out is delivered again.
+   */
+  public AuthMsgResult duplicate(AuthMsg msg, AuthMsgRow done) {
     String messageId = msg.getMessageId();
     return new AuthMsgResult(
         messageId,
@@ -202,6 +236,21 @@ public class AuthMsgLogic {
     long version = lockedUser.nextCacheVersion();
     repo.userModel().updateCacheVersion(lockedUser.id(), version);
     repo.userCache().invalidate(lockedUser.id(), version);
+  }
+
+  /** A message with what was asked for it before its transaction ({@link #prepare}). */
+  public static final class Prepared {
+    private final AuthMsg msg;
+    private final Permission permission;
+
+    private Prepared(AuthMsg msg, Permission permission) {
+      this.msg = msg;
+      this.permission = permission;
+    }
+
+    public AuthMsg msg() {
+      return msg;
+    }
   }
 
   /** BIND's permission as asked before the transaction; NONE when it was not asked. */

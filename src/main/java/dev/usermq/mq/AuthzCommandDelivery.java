@@ -4,6 +4,7 @@ import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzSrv;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -56,10 +57,31 @@ public class AuthzCommandDelivery {
     return delivery.done().size();
   }
 
+  /**
+   * Delivers every pending command of the users, in id order, in one transaction that holds their
+   * row locks (a batch's users); returns how many. As {@link #deliverPendingOf(long)}, the first
+   * failure stops the delivery and is thrown after the delivered ones are handed to the marks.
+   */
+  public int deliverPendingOf(Collection<Long> userIds) {
+    if (userIds.isEmpty()) {
+      return 0;
+    }
+    Delivery delivery = tx.execute(status -> deliver(commands.lockPendingOfUsers(userIds)));
+    marks.commandsDone(delivery.done());
+    if (delivery.failure() != null) {
+      throw delivery.failure();
+    }
+    return delivery.done().size();
+  }
+
   private Delivery deliverAll(long userId) {
+    return deliver(commands.lockPendingOf(userId));
+  }
+
+  private Delivery deliver(List<AuthzCommandRow> pending) {
     List<Long> done = new ArrayList<>();
     RuntimeException failure = null;
-    for (AuthzCommandRow command : commands.lockPendingOf(userId)) {
+    for (AuthzCommandRow command : pending) {
       try {
         deliver(command);
       } catch (RuntimeException e) {

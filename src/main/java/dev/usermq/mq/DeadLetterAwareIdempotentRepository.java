@@ -1,8 +1,16 @@
 package dev.usermq.mq;
 
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.redis.processor.idempotent.SpringRedisStringIdempotentRepository;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ValueOperations;
 
 /**
  * Processed message ids in Redis ({@code SET key NX EX ttl}), as Camel's idempotent consumer writes
@@ -14,8 +22,55 @@ public class DeadLetterAwareIdempotentRepository extends SpringRedisStringIdempo
   /** Exchange property the dead-letter route sets. */
   public static final String DEAD_LETTERED = "usermq.deadLettered";
 
+  private final StringRedisTemplate redis;
+
   public DeadLetterAwareIdempotentRepository(StringRedisTemplate redis, String keySpace) {
     super(redis, keySpace);
+    this.redis = redis;
+  }
+
+  /** Those of the keys the store contains: one MGET for a batch's records. */
+  public Set<String> containsAny(List<String> keys) {
+    if (keys.isEmpty()) {
+      return Set.of();
+    }
+    List<String> values =
+        redis.opsForValue().multiGet(keys.stream().map(this::createRedisKey).toList());
+    Set<String> present = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (values != null && values.get(i) != null) {
+        present.add(keys.get(i));
+      }
+    }
+    return present;
+  }
+
+  /**
+   * Adds the keys as {@link #add(String)} does, each with SET NX EX, pipelined: one round trip for
+   * a batch's records.
+   */
+  public void addAll(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    Duration ttl = Duration.ofSeconds(getExpiry());
+    redis.executePipelined(
+        new SessionCallback<Object>() {
+          @Override
+          @SuppressWarnings("unchecked")
+          public <K, V> Object execute(RedisOperations<K, V> operations) {
+            ValueOperations<String, String> values =
+                ((RedisOperations<String, String>) operations).opsForValue();
+            for (String key : keys) {
+              if (ttl.isZero()) {
+                values.setIfAbsent(createRedisKey(key), key);
+              } else {
+                values.setIfAbsent(createRedisKey(key), key, ttl);
+              }
+            }
+            return null;
+          }
+        });
   }
 
   @Override

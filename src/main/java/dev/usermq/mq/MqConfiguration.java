@@ -1,7 +1,10 @@
 package dev.usermq.mq;
 
+import dev.usermq.config.ConsumerProperties;
 import dev.usermq.config.IdempotencyProperties;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.sql.RowMapperFactory;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -12,6 +15,12 @@ import org.springframework.jdbc.core.RowMapper;
 /** Beans of the Camel side that are built rather than scanned. */
 @Configuration(proxyBeanMethods = false)
 public class MqConfiguration {
+
+  /** The route that consumes auth records one at a time. */
+  public static final String PER_RECORD_ROUTE = "auth-msg-consumer";
+
+  /** The route that consumes auth records in batches. */
+  public static final String BATCH_ROUTE = "auth-msg-batch-consumer";
 
   /**
    * Processed message ids, for the routes' idempotent consumer. The string variant sets each key
@@ -25,6 +34,30 @@ public class MqConfiguration {
         new DeadLetterAwareIdempotentRepository(redis, properties.keySpace());
     repository.setExpiry(properties.ttl().toSeconds());
     return repository;
+  }
+
+  /**
+   * Starts one of the two auth routes: the batch route when {@code consumer.batch.enabled}, the
+   * per-record route otherwise. The other is loaded (and validated) but not started, through
+   * Camel's auto-startup exclude pattern, added to any that {@code
+   * camel.main.auto-startup-exclude-pattern} sets.
+   */
+  @Bean
+  public CamelContextConfiguration authConsumerMode(ConsumerProperties consumer) {
+    String idle = consumer.batch().enabled() ? PER_RECORD_ROUTE : BATCH_ROUTE;
+    return new CamelContextConfiguration() {
+      @Override
+      public void beforeApplicationStart(CamelContext camel) {
+        String configured = camel.getAutoStartupExcludePattern();
+        camel.setAutoStartupExcludePattern(
+            configured == null || configured.isBlank() ? idle : configured + "," + idle);
+      }
+
+      @Override
+      public void afterApplicationStart(CamelContext camel) {
+        // nothing to do
+      }
+    };
   }
 
   /**

@@ -122,6 +122,18 @@ public class OutboxRelay {
   }
 
   /**
+   * In-line side effects of several records failed (a batch's events or authz commands).
+   *
+   * @param type {@code event} or {@code authz}
+   * @param rows which rows, for the log
+   * @see #failed(String, String, Exception, Exchange)
+   */
+  public void inlineFailed(String type, String rows, Exception failure, Exchange exchange)
+      throws Exception {
+    failed(type, rows, failure, exchange);
+  }
+
+  /**
    * A delivery failed; it is counted and logged. In-line, a transient failure (Kafka or authz down)
    * fails the record, which is retried and, once the dependency is back, finds its side effects
    * pending; any other failure is left to the relay, since the record's work is committed and must

@@ -14,7 +14,7 @@ import org.apache.camel.support.EventNotifierSupport;
 public class ProcessingTimer extends EventNotifierSupport {
 
   /** The route that consumes auth messages; its exchanges are the ones timed. */
-  static final String AUTH_ROUTE = "auth-msg-consumer";
+  static final String AUTH_ROUTE = MqConfiguration.PER_RECORD_ROUTE;
 
   private final ProcessingStats stats;
 

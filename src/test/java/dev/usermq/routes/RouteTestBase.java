@@ -6,8 +6,10 @@ import dev.usermq.mq.ProcessingStats;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.repository.xredis.UserCache;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
@@ -56,6 +58,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 abstract class RouteTestBase {
 
   static final String IN = "direct:auth-in";
+  static final String BATCH_IN = "direct:auth-batch-in";
   static final String GRPC_IN = "direct:user-grpc";
 
   @Autowired CamelContext camel;
@@ -79,6 +82,33 @@ abstract class RouteTestBase {
                 .to("mock:handle-auth-msg");
             // the guard would stop this route; the tests only check that it is asked to
             a.weaveById("pause-consumption").replace().to("mock:pause-consumption");
+          });
+      // batch mode: a batch (a list of record exchanges) enters through direct:auth-batch-in; each
+      // event of its one send goes to the mock of its topic, as in per-record mode
+      AdviceWith.adviceWith(
+          camel,
+          "auth-msg-batch-consumer",
+          a -> {
+            a.replaceFromWith(BATCH_IN);
+            a.weaveById("send-batch-events")
+                .replace()
+                .process(
+                    e -> {
+                      for (Object event : e.getMessage().getBody(java.util.List.class)) {
+                        org.apache.camel.Message m = (org.apache.camel.Message) event;
+                        Exchange failed =
+                            producer.send(
+                                "mock:topic-" + m.getHeader(KafkaConstants.OVERRIDE_TOPIC),
+                                sent -> {
+                                  sent.getMessage().setHeaders(m.getHeaders());
+                                  sent.getMessage().setBody(m.getBody());
+                                });
+                        if (failed.getException() != null) {
+                          throw failed.getException();
+                        }
+                      }
+                    });
+            a.weaveById("pause-batch-consumption").replace().to("mock:pause-consumption");
           });
       AdviceWith.adviceWith(camel, "dead-letter", a -> a.mockEndpointsAndSkip("kafka:*"));
       // one mock per topic, named by the topic the event is sent to
@@ -110,6 +140,8 @@ abstract class RouteTestBase {
             a.weaveById("delete-old-ledger-rows-batch").replace().to("mock:delete-old-ledger-rows");
           });
       camel.start();
+      // off unless consumer.batch.enabled, as in a service started in per-record mode
+      camel.getRouteController().startRoute("auth-msg-batch-consumer");
     }
     MockEndpoint.resetMocks(camel);
   }

@@ -1,5 +1,7 @@
 package dev.usermq.repository.model;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jdbc.repository.query.Modifying;
 import org.springframework.data.jdbc.repository.query.Query;
@@ -17,6 +19,10 @@ public interface AuthMsgModel extends ListCrudRepository<AuthMsgRow, Long> {
    */
   @Query("SELECT * FROM auth_msg WHERE message_id = :messageId")
   Optional<AuthMsgRow> findByMessageId(String messageId);
+
+  /** The ledger rows of those of the messages that were processed (a batch's look-up). */
+  @Query("SELECT * FROM auth_msg WHERE message_id IN (:messageIds)")
+  List<AuthMsgRow> findByMessageIdIn(Collection<String> messageIds);
 
   /**
    * Inserts the unprocessed ledger row of a message. The unique key makes a concurrent copy of the

@@ -25,6 +25,15 @@ public interface AuthzCommandModel extends ListCrudRepository<AuthzCommandRow, L
           + " ORDER BY id FOR UPDATE")
   List<AuthzCommandRow> lockPendingOf(long userId);
 
+  /**
+   * The pending commands of several users in id order, locked until the transaction ends, as {@link
+   * #lockPendingOf} does for one.
+   */
+  @Query(
+      "SELECT * FROM authz_command WHERE user_id IN (:userIds) AND done_at IS NULL"
+          + " ORDER BY id FOR UPDATE")
+  List<AuthzCommandRow> lockPendingOfUsers(Collection<Long> userIds);
+
   /** Marks commands delivered. */
   @Modifying
   @Query("UPDATE authz_command SET done_at = CURRENT_TIMESTAMP(3) WHERE id IN (:ids)")

@@ -1,0 +1,439 @@
+package dev.usermq.mq;
+
+import static dev.usermq.mq.InvalidAuthMsgException.PARSE_ERROR;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.usermq.config.RetryProperties;
+import dev.usermq.logic.AuthMsgLogic;
+import dev.usermq.logic.AuthMsgResult;
+import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.repository.model.AuthMsgRow;
+import dev.usermq.repository.model.OutboxRow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.support.DefaultMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Batch mode of the auth route ({@code consumer.batch.enabled}): the records of one poll handled
+ * together by the steps of route {@code auth-msg-batch-consumer}, with the guarantees of the
+ * per-record route.
+ *
+ * <ol>
+ *   <li>{@link #apply}: each record is checked and parsed on its own, and one that is bad input
+ *       goes to the DLQ alone (through route {@code dead-letter}, as in per-record mode). The ids
+ *       of the others are looked up in Redis with one MGET (those found are duplicates, skipped
+ *       without touching MySQL), the rest in the ledger with one query (those found are duplicates
+ *       whose committed side effects are delivered again), and the rest are applied in one
+ *       transaction. A record whose application fails for a reason of its own rolls that
+ *       transaction back; the records before it are applied again and committed without it, it is
+ *       retried alone ({@code retry.unexpected.*}) and dead-lettered alone if it keeps failing, and
+ *       the records after it go on together. A dependency that is down fails the batch.
+ *   <li>{@link #events}: the events of the batch, sent together by the route and acknowledged once;
+ *       {@link #eventsSent} hands them to the delivery marks.
+ *   <li>{@link #finish}: the authz commands of the batch's users delivered in one transaction, the
+ *       cache refreshed, the processed ids written to Redis in one pipeline, the counts.
+ *   <li>{@link #commit}: one offset commit a partition, after the batch is done.
+ * </ol>
+ *
+ * A batch that fails (a dependency down, after the route's retries) commits nothing: the consumer
+ * resumes from the committed offsets and reads it again; its committed records are then duplicates,
+ * whose pending side effects are delivered again.
+ */
+@Component
+public class AuthMsgBatch {
+
+  /** The variable of a record exchange with its untouched value, as the dead-letter route reads. */
+  static final String RAW_VALUE = "rawValue";
+
+  private static final Logger log = LoggerFactory.getLogger(AuthMsgBatch.class);
+
+  private final AuthMsgValidator validator;
+  private final FailureClassifier classifier;
+  private final AuthMsgLogic logic;
+  private final TransactionOperations tx;
+  private final DeadLetterAwareIdempotentRepository processedIds;
+  private final ProcessingStats stats;
+  private final AuthzCommandDelivery authz;
+  private final DeliveryMarks marks;
+  private final OutboxRelay outbox;
+  private final ProducerTemplate producer;
+  private final CamelContext camel;
+  private final int unexpectedRedeliveries;
+  private final Duration unexpectedDelay;
+
+  public AuthMsgBatch(
+      AuthMsgValidator validator,
+      FailureClassifier classifier,
+      AuthMsgLogic logic,
+      TransactionOperations tx,
+      DeadLetterAwareIdempotentRepository processedIds,
+      ProcessingStats stats,
+      AuthzCommandDelivery authz,
+      DeliveryMarks marks,
+      OutboxRelay outbox,
+      ProducerTemplate producer,
+      CamelContext camel,
+      RetryProperties retry) {
+    this.validator = validator;
+    this.classifier = classifier;
+    this.logic = logic;
+    this.tx = tx;
+    this.processedIds = processedIds;
+    this.stats = stats;
+    this.authz = authz;
+    this.marks = marks;
+    this.outbox = outbox;
+    this.producer = producer;
+    this.camel = camel;
+    this.unexpectedRedeliveries = retry.unexpected().redeliveries();
+    this.unexpectedDelay = retry.unexpected().delay();
+  }
+
+  /** One record of a batch and what became of it. */
+  static final class Entry {
+    final Exchange record;
+    final AuthMsg msg;
+    AuthMsgLogic.Prepared prepared;
+    AuthMsgResult result;
+    boolean duplicateOnFastPath;
+    boolean deadLettered;
+    RuntimeException failure;
+
+    Entry(Exchange record, AuthMsg msg) {
+      this.record = record;
+      this.msg = msg;
+    }
+  }
+
+  /** A batch between the route's steps: its record exchanges in poll order, and its entries. */
+  public static final class Batch {
+    private final List<Exchange> records;
+    private final List<Entry> entries;
+
+    Batch(List<Exchange> records, List<Entry> entries) {
+      this.records = records;
+      this.entries = entries;
+    }
+
+    /** The results of the records that were processed (applied, no-op, rejected, duplicate). */
+    public List<AuthMsgResult> results() {
+      return entries.stream().filter(e -> e.result != null).map(e -> e.result).toList();
+    }
+
+    /** The committed events of the batch still to publish, in record order. */
+    public List<OutboxRow> events() {
+      return results().stream().flatMap(r -> r.events().stream()).toList();
+    }
+
+    /** Whether the batch has events to publish. */
+    public boolean hasEvents() {
+      return entries.stream().anyMatch(e -> e.result != null && !e.result.events().isEmpty());
+    }
+
+    /** How many records the batch has. */
+    public int size() {
+      return records.size();
+    }
+  }
+
+  /**
+   * Checks, parses, de-duplicates and applies the records of a batch (the body of the batch
+   * exchange: the record exchanges in poll order).
+   */
+  public Batch apply(List<Exchange> records) throws Exception {
+    List<Entry> entries = new ArrayList<>(records.size());
+    List<Entry> valid = new ArrayList<>(records.size());
+    for (Exchange record : records) {
+      Entry entry = parse(record);
+      if (entry.msg != null) {
+        valid.add(entry);
+      }
+      entries.add(entry);
+    }
+    List<Entry> fresh = withoutFastPathDuplicates(valid);
+    Map<String, AuthMsgRow> processed =
+        logic.processed(fresh.stream().map(e -> e.msg.getMessageId()).distinct().toList());
+    List<Entry> toApply = new ArrayList<>(fresh.size());
+    for (Entry entry : fresh) {
+      AuthMsgRow done = processed.get(entry.msg.getMessageId());
+      if (done != null) {
+        entry.result = logic.duplicate(entry.msg, done);
+      } else {
+        prepare(entry);
+        toApply.add(entry);
+      }
+    }
+    applyAll(toApply);
+    return new Batch(records, entries);
+  }
+
+  /** The events of the batch as messages for one send: topic, key and headers of each. */
+  public List<Message> events(Batch batch) {
+    List<Message> messages = new ArrayList<>();
+    // the same record as route publish-event sends for one event
+    for (OutboxRow event : batch.events()) {
+      Message message = new DefaultMessage(camel);
+      message.setHeader(KafkaConstants.OVERRIDE_TOPIC, event.topic());
+      message.setHeader(KafkaConstants.KEY, event.recordKey());
+      message.setHeader("event-id", event.eventId());
+      message.setHeader("event-type", event.eventType());
+      message.setHeader("source-message-id", event.sourceMessageId());
+      message.setBody(event.payload());
+      messages.add(message);
+    }
+    return messages;
+  }
+
+  /** The batch's events were acknowledged: they are marked sent with the next marks. */
+  public void eventsSent(Batch batch) {
+    for (OutboxRow event : batch.events()) {
+      marks.eventSent(event.id());
+    }
+  }
+
+  /**
+   * Sending the batch's events failed: a dependency that is down fails the batch (it is retried and
+   * finds its events pending); any other failure leaves them to the relay.
+   */
+  public void eventsFailed(Batch batch, Exception failure, Exchange exchange) throws Exception {
+    List<Long> ids = batch.events().stream().map(OutboxRow::id).toList();
+    outbox.inlineFailed("event", "outbox ids " + ids, failure, exchange);
+  }
+
+  /**
+   * After the events: delivers the authz commands of the batch's users (one transaction), refreshes
+   * the cache of the users written, writes the processed ids to Redis (one pipeline) and counts
+   * every record.
+   */
+  public void finish(Batch batch, Exchange exchange) throws Exception {
+    Set<Long> users = new LinkedHashSet<>();
+    for (AuthMsgResult result : batch.results()) {
+      if (!result.authzCommands().isEmpty()) {
+        users.add(result.userId());
+      }
+    }
+    try {
+      authz.deliverPendingOf(users);
+    } catch (Exception e) {
+      outbox.inlineFailed("authz", "of users " + users, e, exchange);
+    }
+    for (AuthMsgResult result : batch.results()) {
+      logic.refreshCache(result);
+    }
+    // as the per-record route's idempotent consumer: a dead-lettered record's id is not written,
+    // so that a redriven copy is processed
+    processedIds.addAll(
+        batch.entries.stream()
+            .filter(e -> e.result != null)
+            .map(e -> e.result.messageId())
+            .distinct()
+            .toList());
+    for (Entry entry : batch.entries) {
+      if (entry.result != null) {
+        stats.record(entry.result, entry.record);
+      } else if (entry.duplicateOnFastPath) {
+        stats.duplicateOnFastPath(entry.record);
+      }
+      stats.finished(entry.record);
+    }
+  }
+
+  /**
+   * Commits the offsets of the batch: for each partition, the one after its last record. On the
+   * consumer's thread, as every commit must be.
+   */
+  public void commit(Batch batch) {
+    Map<String, KafkaManualCommit> lastOfPartition = new LinkedHashMap<>();
+    for (Exchange record : batch.records) {
+      Message message = record.getMessage();
+      KafkaManualCommit commit =
+          message.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+      if (commit != null) {
+        lastOfPartition.put(
+            message.getHeader(KafkaConstants.TOPIC)
+                + "-"
+                + message.getHeader(KafkaConstants.PARTITION),
+            commit);
+      }
+    }
+    lastOfPartition.values().forEach(KafkaManualCommit::commit);
+  }
+
+  private Entry parse(Exchange record) throws Exception {
+    byte[] value = record.getMessage().getBody(byte[].class);
+    record.setVariable(RAW_VALUE, value);
+    try {
+      validator.checkSize(value);
+      AuthMsg msg = AuthMsg.parseFrom(value);
+      validator.validate(msg);
+      return new Entry(record, msg);
+    } catch (InvalidProtocolBufferException e) {
+      deadLetter(record, PARSE_ERROR, e);
+    } catch (InvalidAuthMsgException e) {
+      deadLetter(record, e.reason(), e);
+    }
+    Entry bad = new Entry(record, null);
+    bad.deadLettered = true;
+    return bad;
+  }
+
+  /** Those of the entries whose ids Redis does not have yet (one MGET). */
+  private List<Entry> withoutFastPathDuplicates(List<Entry> valid) {
+    Set<String> known =
+        processedIds.containsAny(valid.stream().map(e -> e.msg.getMessageId()).distinct().toList());
+    List<Entry> fresh = new ArrayList<>(valid.size());
+    for (Entry entry : valid) {
+      if (known.contains(entry.msg.getMessageId())) {
+        entry.duplicateOnFastPath = true;
+      } else {
+        fresh.add(entry);
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * Asks what a record needs before the transaction; a failure of the record's own leaves it
+   * unprepared, to be retried alone in its turn.
+   */
+  private void prepare(Entry entry) {
+    try {
+      entry.prepared = logic.prepare(entry.msg);
+    } catch (RuntimeException e) {
+      if (classifier.isTransient(e)) {
+        throw e;
+      }
+      entry.failure = e;
+    }
+  }
+
+  /**
+   * Applies the entries, in order, in as few transactions as their failures allow: all in one,
+   * unless one fails for a reason of its own; then the ones before it in one, it alone (retried,
+   * perhaps dead-lettered), and the ones after it together again.
+   */
+  private void applyAll(List<Entry> entries) throws Exception {
+    int from = 0;
+    int to = entries.size();
+    while (from < entries.size()) {
+      int failed = applyTogether(entries, from, to);
+      if (failed < 0) {
+        from = to;
+        to = entries.size();
+      } else if (failed > from) {
+        to = failed;
+      } else {
+        applyAlone(entries.get(failed));
+        from = failed + 1;
+        to = entries.size();
+      }
+    }
+  }
+
+  /**
+   * Applies entries [from, to) in one transaction and returns -1, or rolls it back and returns the
+   * index of the entry that failed for a reason of its own. A transient failure is thrown.
+   */
+  private int applyTogether(List<Entry> entries, int from, int to) {
+    int[] failed = {-1};
+    try {
+      tx.executeWithoutResult(
+          status -> {
+            for (int i = from; i < to; i++) {
+              Entry entry = entries.get(i);
+              if (entry.prepared == null) {
+                failed[0] = i;
+                throw new RecordFailed();
+              }
+              try {
+                entry.result = logic.apply(entry.prepared);
+              } catch (RuntimeException e) {
+                if (classifier.isTransient(e)) {
+                  throw e;
+                }
+                entry.failure = e;
+                failed[0] = i;
+                throw new RecordFailed();
+              }
+            }
+          });
+      return -1;
+    } catch (RecordFailed rolledBack) {
+      for (int i = from; i < failed[0]; i++) {
+        entries.get(i).result = null;
+      }
+      return failed[0];
+    } catch (RuntimeException e) {
+      for (int i = from; i < to; i++) {
+        entries.get(i).result = null;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A record that failed for a reason of its own, retried alone as the per-record route would
+   * ({@code retry.unexpected.*}), then dead-lettered as {@code RETRIES_EXHAUSTED}.
+   */
+  private void applyAlone(Entry entry) throws Exception {
+    RuntimeException last = entry.failure;
+    for (int attempt = 1; attempt <= unexpectedRedeliveries; attempt++) {
+      stats.retried(ProcessingStats.UNEXPECTED);
+      log.warn(
+          "retrying message {} alone ({} of {}): {}",
+          entry.msg.getMessageId(),
+          attempt,
+          unexpectedRedeliveries,
+          String.valueOf(last));
+      Thread.sleep(unexpectedDelay.toMillis());
+      try {
+        entry.result = logic.handle(entry.msg);
+        return;
+      } catch (RuntimeException e) {
+        if (classifier.isTransient(e)) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    log.error("message {} failed after its retries", entry.msg.getMessageId(), last);
+    deadLetter(entry.record, "RETRIES_EXHAUSTED", last);
+    entry.deadLettered = true;
+  }
+
+  /**
+   * Sends a record to the DLQ through route {@code dead-letter}, with the reason and the failure,
+   * as the per-record route does; a failure to send fails the batch.
+   */
+  private void deadLetter(Exchange record, String reason, Exception failure) throws Exception {
+    record.getMessage().setHeader("dlq-reason", reason);
+    record.setProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, failure);
+    producer.send("direct:dead-letter", record);
+    if (record.getException() != null) {
+      throw record.getException();
+    }
+  }
+
+  /** Rolls back the transaction of a batch when one of its records failed on its own. */
+  private static final class RecordFailed extends RuntimeException {
+    RecordFailed() {
+      super(null, null, false, false);
+    }
+  }
+}

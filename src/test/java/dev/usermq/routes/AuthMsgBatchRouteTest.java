@@ -1,0 +1,320 @@
+package dev.usermq.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doNothing;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+import dev.usermq.mq.DeliveryMarks;
+import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.repository.DependencyUnavailableException;
+import dev.usermq.repository.rpc.AuthzCallException;
+import dev.usermq.support.Db;
+import dev.usermq.support.Msgs;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The batch route: a batch's records applied together, bad input and records failing on their own
+ * dead-lettered alone, duplicates, a dependency down failing the whole batch, one commit a
+ * partition.
+ */
+class AuthMsgBatchRouteTest extends RouteTestBase {
+
+  @Autowired JdbcClient jdbc;
+  @Autowired StringRedisTemplate redis;
+  @Autowired DeliveryMarks deliveryMarks;
+
+  private Db db;
+  private MockEndpoint userTopic;
+  private MockEndpoint orderTopic;
+  private MockEndpoint dlq;
+  private MockEndpoint pause;
+
+  @BeforeEach
+  void endpoints() {
+    db = new Db(jdbc);
+    userTopic = mock("mock:topic-user");
+    orderTopic = mock("mock:topic-order");
+    dlq = mock("mock:kafka:user.auth.dlq");
+    pause = mock("mock:pause-consumption");
+    doNothing().when(authz).grantRole(anyLong(), anyString());
+  }
+
+  /** A batch under construction: record exchanges as the Kafka consumer makes them. */
+  private final class Batch {
+    final List<Exchange> records = new ArrayList<>();
+    final List<KafkaManualCommit> commits = new ArrayList<>();
+
+    Batch add(int partition, byte[] value) {
+      Exchange record = new DefaultExchange(camel);
+      Message message = record.getMessage();
+      message.setBody(value);
+      message.setHeader(KafkaConstants.TOPIC, "user.auth");
+      message.setHeader(KafkaConstants.PARTITION, partition);
+      message.setHeader(KafkaConstants.OFFSET, (long) records.size());
+      message.setHeader("x-trace", "abc".getBytes(StandardCharsets.UTF_8));
+      KafkaManualCommit commit = org.mockito.Mockito.mock(KafkaManualCommit.class);
+      message.setHeader(KafkaConstants.MANUAL_COMMIT, commit);
+      records.add(record);
+      commits.add(commit);
+      return this;
+    }
+
+    Batch add(int partition, AuthMsg msg) {
+      return add(partition, msg.toByteArray());
+    }
+
+    Exchange send() {
+      return producer.send(BATCH_IN, e -> e.getMessage().setBody(records));
+    }
+  }
+
+  @Test
+  void aBatchIsAppliedWithItsEventsAndGrantsAndEachPartitionIsCommittedOnceAfterItsLastRecord()
+      throws Exception {
+    List<AuthMsg> msgs = new ArrayList<>();
+    Batch batch = new Batch();
+    for (int i = 0; i < 5; i++) {
+      AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+      msgs.add(msg);
+      batch.add(i % 2, msg);
+    }
+    userTopic.expectedMessageCount(5);
+
+    Exchange result = batch.send();
+
+    assertThat(result.getException()).isNull();
+    userTopic.assertIsSatisfied();
+    for (AuthMsg msg : msgs) {
+      assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+      long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
+      verify(authz).grantRole(userId, "member");
+      assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isTrue();
+    }
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("event-id"))
+        .containsExactly(msgs.stream().map(m -> m.getMessageId() + ":user.count").toArray());
+    // partition 0 had records 0, 2, 4; partition 1 records 1, 3: the last of each is committed
+    verify(batch.commits.get(4)).commit();
+    verify(batch.commits.get(3)).commit();
+    for (int i = 0; i < 3; i++) {
+      verify(batch.commits.get(i), never()).commit();
+    }
+    deliveryMarks.flush();
+    assertThat(unsentEventsOf(msgs)).isZero();
+  }
+
+  @Test
+  void badInputGoesToTheDlqAloneWithItsReasonAndItsNeighboursAreApplied() throws Exception {
+    AuthMsg before = Msgs.register("wechat", Msgs.openId());
+    AuthMsg after = Msgs.register("wechat", Msgs.openId());
+    byte[] garbage = {(byte) 0xff, 0x01, 0x02};
+    AuthMsg badId = before.toBuilder().setMessageId("not an id!").build();
+    Batch batch = new Batch().add(0, before).add(0, garbage).add(0, badId).add(0, after);
+    dlq.expectedMessageCount(2);
+
+    Exchange result = batch.send();
+
+    assertThat(result.getException()).isNull();
+    dlq.assertIsSatisfied();
+    Message parse = dlq.getReceivedExchanges().get(0).getMessage();
+    assertThat(parse.getBody(byte[].class)).isEqualTo(garbage);
+    assertThat(parse.getHeaders())
+        .containsEntry("dlq-reason", "PARSE_ERROR")
+        .containsEntry("dlq-source-topic", "user.auth")
+        .containsEntry("dlq-source-partition", "0")
+        .containsEntry("dlq-source-offset", "1")
+        .containsKeys("dlq-error", "dlq-failed-at", "x-trace");
+    Message invalid = dlq.getReceivedExchanges().get(1).getMessage();
+    assertThat(invalid.getBody(byte[].class)).isEqualTo(badId.toByteArray());
+    assertThat(invalid.getHeaders())
+        .containsEntry("dlq-reason", "VALIDATION_ERROR")
+        .containsEntry("dlq-source-offset", "2");
+    assertThat(invalid.getHeader("dlq-error", String.class)).contains("message_id");
+    assertThat(db.outcome(before.getMessageId())).contains("APPLIED");
+    assertThat(db.outcome(after.getMessageId())).contains("APPLIED");
+    verify(batch.commits.get(3)).commit();
+  }
+
+  @Test
+  void aRecordFailingOnItsOwnIsRetriedAloneAndDeadLetteredWhileItsNeighboursAreAppliedOnce()
+      throws Exception {
+    long deactivated = registered();
+    long bound = registered();
+    // fails inside the transaction (the deactivation's cache tombstone), every time
+    doThrow(new IllegalStateException("boom"))
+        .when(userCache)
+        .invalidate(eq(deactivated), anyLong());
+    // fails before the transaction (BIND's permission), every time
+    doThrow(new AuthzCallException("authz refused", null))
+        .when(authz)
+        .checkPermission(bound, "user.third_auth.bind");
+    AuthMsg first = Msgs.register("wechat", Msgs.openId());
+    AuthMsg deactivate = Msgs.deactivate(deactivated);
+    AuthMsg middle = Msgs.register("wechat", Msgs.openId());
+    AuthMsg bind = Msgs.bind(bound, "apple", Msgs.openId());
+    AuthMsg last = Msgs.register("wechat", Msgs.openId());
+    Batch batch =
+        new Batch().add(0, first).add(0, deactivate).add(0, middle).add(0, bind).add(0, last);
+    dlq.expectedMessageCount(2);
+
+    Exchange result = batch.send();
+
+    assertThat(result.getException()).isNull();
+    dlq.assertIsSatisfied();
+    assertThat(dlq.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("dlq-reason"))
+        .containsExactly("RETRIES_EXHAUSTED", "RETRIES_EXHAUSTED");
+    assertThat(dlq.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getBody(byte[].class))
+        .containsExactly(deactivate.toByteArray(), bind.toByteArray());
+    for (AuthMsg applied : List.of(first, middle, last)) {
+      assertThat(db.outcome(applied.getMessageId())).contains("APPLIED");
+      assertThat(db.ledgerRows(applied.getMessageId())).isEqualTo(1);
+      assertThat(db.userOf("wechat", applied.getOpenId())).isPresent();
+    }
+    // the records that failed left nothing behind and are not remembered as processed
+    assertThat(db.ledgerRows(deactivate.getMessageId())).isZero();
+    assertThat(db.userStatus(deactivated)).isEqualTo(1);
+    assertThat(db.ledgerRows(bind.getMessageId())).isZero();
+    assertThat(redis.hasKey("user:msg:processed:" + deactivate.getMessageId())).isFalse();
+    assertThat(redis.hasKey("user:msg:processed:" + bind.getMessageId())).isFalse();
+    // one event each for the applied registrations, none for the others
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("source-message-id"))
+        .containsExactlyInAnyOrder(
+            first.getMessageId(), middle.getMessageId(), last.getMessageId());
+    verify(batch.commits.get(4)).commit();
+  }
+
+  @Test
+  void aCopyOfARecordInTheSameBatchIsAppliedOnce() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    Batch batch = new Batch().add(0, msg).add(1, msg);
+
+    Exchange result = batch.send();
+
+    assertThat(result.getException()).isNull();
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+    long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
+    verify(authz, times(1)).grantRole(userId, "member");
+    assertThat(dlq.getReceivedExchanges()).isEmpty();
+  }
+
+  @Test
+  void duplicatesAreSkippedByRedisAndAfterRedisLostThemByTheLedgerWhichSendsPendingEvents()
+      throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    new Batch().add(0, msg).send();
+    long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
+    MockEndpoint.resetMocks(camel);
+    userTopic.expectedMessageCount(0);
+
+    Exchange again = new Batch().add(0, msg).send();
+
+    assertThat(again.getException()).isNull();
+    userTopic.assertIsSatisfied();
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+
+    // Redis forgot it, and the event was never marked sent: the ledger knows the message, and
+    // its pending event goes out again under the same event id
+    redis.delete("user:msg:processed:" + msg.getMessageId());
+    jdbc.sql("UPDATE outbox SET sent_at = NULL WHERE source_message_id = ?")
+        .param(msg.getMessageId())
+        .update();
+    MockEndpoint.resetMocks(camel);
+    userTopic.expectedMessageCount(1);
+
+    Exchange lost = new Batch().add(0, msg).send();
+
+    assertThat(lost.getException()).isNull();
+    userTopic.assertIsSatisfied();
+    assertThat(userTopic.getReceivedExchanges().get(0).getMessage().getHeader("event-id"))
+        .isEqualTo(msg.getMessageId() + ":user.count");
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+    assertThat(db.userOf("wechat", msg.getOpenId())).contains(userId);
+    assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isTrue();
+  }
+
+  @Test
+  void aDependencyDownFailsTheWholeBatchWhichCommitsNoOffsetAndIsDoneWhenReadAgain()
+      throws Exception {
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    AuthMsg one = Msgs.register("wechat", Msgs.openId());
+    AuthMsg two = Msgs.register("wechat", Msgs.openId());
+    Batch batch = new Batch().add(0, one).add(0, two);
+    pause.expectedMessageCount(1);
+
+    Exchange result = batch.send();
+
+    assertThat(result.getException()).isInstanceOf(DependencyUnavailableException.class);
+    pause.assertIsSatisfied();
+    assertThat(dlq.getReceivedExchanges()).isEmpty();
+    batch.commits.forEach(c -> verify(c, never()).commit());
+    assertThat(redis.hasKey("user:msg:processed:" + one.getMessageId())).isFalse();
+
+    // authz is back; the consumer reads the batch again: the ledger knows both, grants go out
+    doNothing().when(authz).grantRole(anyLong(), eq("member"));
+    Batch again = new Batch().add(0, one).add(0, two);
+    Exchange retried = again.send();
+
+    assertThat(retried.getException()).isNull();
+    for (AuthMsg msg : List.of(one, two)) {
+      assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+      long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
+      verify(authz, org.mockito.Mockito.atLeastOnce()).grantRole(userId, "member");
+    }
+    verify(again.commits.get(1)).commit();
+    deliveryMarks.flush();
+    assertThat(
+            jdbc.sql(
+                    "SELECT COUNT(*) FROM authz_command WHERE source_message_id IN (?, ?)"
+                        + " AND done_at IS NULL")
+                .params(one.getMessageId(), two.getMessageId())
+                .query(Integer.class)
+                .single())
+        .isZero();
+  }
+
+  private long registered() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    Exchange result = new Batch().add(0, msg).send();
+    assertThat(result.getException()).isNull();
+    long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
+    MockEndpoint.resetMocks(camel);
+    return userId;
+  }
+
+  private int unsentEventsOf(List<AuthMsg> msgs) {
+    return msgs.stream()
+        .mapToInt(
+            m ->
+                jdbc.sql(
+                        "SELECT COUNT(*) FROM outbox WHERE source_message_id = ? AND sent_at IS"
+                            + " NULL")
+                    .param(m.getMessageId())
+                    .query(Integer.class)
+                    .single())
+        .sum();
+  }
+}

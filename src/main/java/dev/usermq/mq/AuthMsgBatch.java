@@ -9,6 +9,7 @@ import dev.usermq.logic.AuthMsgResult;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.OutboxRow;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -190,7 +191,8 @@ public class AuthMsgBatch {
     for (OutboxRow event : batch.events()) {
       Message message = new DefaultMessage(camel);
       message.setHeader(KafkaConstants.OVERRIDE_TOPIC, event.topic());
-      message.setHeader(KafkaConstants.KEY, event.recordKey());
+      // as bytes: the key serializer takes bytes, and Camel converts a key only for a single send
+      message.setHeader(KafkaConstants.KEY, event.recordKey().getBytes(StandardCharsets.UTF_8));
       message.setHeader("event-id", event.eventId());
       message.setHeader("event-type", event.eventType());
       message.setHeader("source-message-id", event.sourceMessageId());

@@ -112,6 +112,16 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
     assertThat(userTopic.getReceivedExchanges())
         .extracting(e -> e.getMessage().getHeader("event-id"))
         .containsExactly(msgs.stream().map(m -> m.getMessageId() + ":user.count").toArray());
+    // keyed by the user, as bytes (what the key serializer takes)
+    Message first = userTopic.getReceivedExchanges().get(0).getMessage();
+    long firstUser = db.userOf("wechat", msgs.get(0).getOpenId()).orElseThrow();
+    assertThat(
+            new String(first.getHeader(KafkaConstants.KEY, byte[].class), StandardCharsets.UTF_8))
+        .isEqualTo(Long.toString(firstUser));
+    assertThat(first.getHeaders())
+        .containsEntry("event-type", "user.count")
+        .containsEntry("source-message-id", msgs.get(0).getMessageId())
+        .doesNotContainKey("x-trace");
     // partition 0 had records 0, 2, 4; partition 1 records 1, 3: the last of each is committed
     verify(batch.commits.get(4)).commit();
     verify(batch.commits.get(3)).commit();

@@ -45,10 +45,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * written to {@code target/fault-suite-report.txt}.
  *
  * <p>System properties: {@code faults.records} (records per scenario, default 20000), {@code
- * faults.scenarios} (comma-separated names of {@link Scenario}, case and {@code -} or {@code _} as
- * you like, default all), {@code faults.fault-seconds} (how long the database, Redis and authz
- * faults last: default 30 at 20,000 records or more, 15 below, so that the reduced run stays
- * short), {@code faults.kills} (default 5), {@code faults.seed}.
+ * faults.mode} ({@code per-record}, the default, or {@code batch}: the service with {@code
+ * CONSUMER_BATCH_ENABLED=true}), {@code faults.scenarios} (comma-separated names of {@link
+ * Scenario}, case and {@code -} or {@code _} as you like, default all), {@code
+ * faults.fault-seconds} (how long the database, Redis and authz faults last: default 30 at 20,000
+ * records or more, 15 below, so that the reduced run stays short), {@code faults.kills} (default
+ * 5), {@code faults.seed}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
@@ -57,6 +59,7 @@ class FaultSuiteIT {
   private static final int FAULT_SECONDS =
       Integer.getInteger("faults.fault-seconds", RECORDS >= 20_000 ? 30 : 15);
   private static final int KILLS = Integer.getInteger("faults.kills", 5);
+  private static final String MODE = mode(System.getProperty("faults.mode", "per-record"));
   private static final int SEND_SECONDS = Integer.getInteger("faults.send-seconds", 30);
   private static final int DRAIN_TIMEOUT_SECONDS = Integer.getInteger("faults.drain-timeout", 600);
   private static final long SEED = Long.getLong("faults.seed", 20_261_124L);
@@ -317,6 +320,7 @@ class FaultSuiteIT {
     env.put("TOPICS_DLQ", topics.dlq());
     env.put("CONSUMER_GROUP_ID", group);
     env.put("CONSUMER_CONCURRENCY", "4");
+    env.put("CONSUMER_BATCH_ENABLED", Boolean.toString(MODE.equals("batch")));
     env.put("IDEMPOTENCY_TTL", TTL_SECONDS + "s");
     env.put("RETRY_TRANSIENT_REDELIVERIES", "3");
     env.put("RETRY_TRANSIENT_INITIAL_DELAY", "100");
@@ -333,6 +337,15 @@ class FaultSuiteIT {
     // a paused consumer resumes within seconds of a fault's end, so scenarios stay short
     env.put("CONSUMER_PAUSE_MAX_CHECK_INTERVAL", "8s");
     return env;
+  }
+
+  /** {@code faults.mode}: per-record or batch, or the suite refuses to start. */
+  private static String mode(String mode) {
+    if (!mode.equals("per-record") && !mode.equals("batch")) {
+      throw new IllegalArgumentException(
+          "faults.mode must be per-record or batch, was '" + mode + "'");
+    }
+    return mode;
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
@@ -511,9 +524,9 @@ class FaultSuiteIT {
         "| %-26s | %7s | %7s | %6s | %8s | %9s | %10s | %13s | %10s | %10s | %7s | %-6s |%n";
     out.append(
         String.format(
-            "Fault suite: %d records per scenario (faults.records), faults of %d s"
-                + " (faults.fault-seconds), seed %d%n%n",
-            RECORDS, FAULT_SECONDS, SEED));
+            "Fault suite (%s mode, faults.mode): %d records per scenario (faults.records), faults"
+                + " of %d s (faults.fault-seconds), seed %d%n%n",
+            MODE, RECORDS, FAULT_SECONDS, SEED));
     out.append(
         String.format(
             format,

@@ -73,9 +73,10 @@ import org.junit.jupiter.api.TestInstance;
  * not do all the work (ledger, users, bindings, events, authz grants, offsets).
  *
  * <p>System properties: {@code bench.records} (default 20000), {@code bench.systems}
- * (comma-separated: {@code usermq-4}, {@code usermq-default}, {@code plain-4}; default all), {@code
- * bench.latency-seconds} (default 20), {@code bench.timeout} (seconds a phase may take, default
- * 1800), {@code bench.jvm-options} (added to the chart's JVM options of every system).
+ * (comma-separated: {@code usermq-4}, {@code usermq-default}, {@code usermq-batch}, {@code
+ * plain-4}; default all), {@code bench.latency-seconds} (default 20), {@code bench.timeout}
+ * (seconds a phase may take, default 1800), {@code bench.jvm-options} (added to the chart's JVM
+ * options of every system).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
@@ -104,20 +105,24 @@ class ThroughputBenchIT {
 
   /** A system under test. */
   enum Sut {
-    USERMQ_4("usermq-4", "u4", "user-mq, CONSUMER_CONCURRENCY=4", "4"),
-    USERMQ_DEFAULT("usermq-default", "u1", "user-mq, shipped default (1 consumer)", null),
-    PLAIN_4("plain-4", "p4", "hand-written Java, 4 threads (baseline)", "4");
+    USERMQ_4("usermq-4", "u4", "user-mq, CONSUMER_CONCURRENCY=4", "4", false),
+    USERMQ_DEFAULT(
+        "usermq-default", "u1", "user-mq, as shipped (every setting default)", null, false),
+    USERMQ_BATCH("usermq-batch", "ub", "user-mq, batch mode, CONSUMER_CONCURRENCY=4", "4", true),
+    PLAIN_4("plain-4", "p4", "hand-written Java, 4 threads (baseline)", "4", false);
 
     final String key;
     final String tag;
     final String label;
     final String concurrency;
+    final boolean batch;
 
-    Sut(String key, String tag, String label, String concurrency) {
+    Sut(String key, String tag, String label, String concurrency, boolean batch) {
       this.key = key;
       this.tag = tag;
       this.label = label;
       this.concurrency = concurrency;
+      this.batch = batch;
     }
 
     boolean isService() {
@@ -426,6 +431,9 @@ class ThroughputBenchIT {
     env.put("CONSUMER_GROUP_ID", group);
     if (sut.concurrency != null) {
       env.put("CONSUMER_CONCURRENCY", sut.concurrency);
+    }
+    if (sut.batch) {
+      env.put("CONSUMER_BATCH_ENABLED", "true");
     }
     env.put("SERVER_PORT", "0");
     env.put("GRPC_PORT", "0");

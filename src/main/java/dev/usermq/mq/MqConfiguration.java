@@ -4,6 +4,7 @@ import dev.usermq.config.ConsumerProperties;
 import dev.usermq.config.IdempotencyProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.sql.RowMapperFactory;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,7 +41,8 @@ public class MqConfiguration {
    * Starts one of the two auth routes: the batch route when {@code consumer.batch.enabled}, the
    * per-record route otherwise. The other is loaded (and validated) but not started, through
    * Camel's auto-startup exclude pattern, added to any that {@code
-   * camel.main.auto-startup-exclude-pattern} sets.
+   * camel.main.auto-startup-exclude-pattern} sets; its route and consumer health checks, which
+   * would say DOWN for a route that is not started, are left out of readiness in the same way.
    */
   @Bean
   public CamelContextConfiguration authConsumerMode(ConsumerProperties consumer) {
@@ -48,9 +50,12 @@ public class MqConfiguration {
     return new CamelContextConfiguration() {
       @Override
       public void beforeApplicationStart(CamelContext camel) {
-        String configured = camel.getAutoStartupExcludePattern();
-        camel.setAutoStartupExcludePattern(
-            configured == null || configured.isBlank() ? idle : configured + "," + idle);
+        camel.setAutoStartupExcludePattern(with(camel.getAutoStartupExcludePattern(), idle));
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        if (health != null) {
+          health.setExcludePattern(
+              with(health.getExcludePattern(), "route:" + idle + ",consumer:" + idle));
+        }
       }
 
       @Override
@@ -58,6 +63,11 @@ public class MqConfiguration {
         // nothing to do
       }
     };
+  }
+
+  /** A comma-separated pattern with one more. */
+  private static String with(String configured, String more) {
+    return configured == null || configured.isBlank() ? more : configured + "," + more;
   }
 
   /**

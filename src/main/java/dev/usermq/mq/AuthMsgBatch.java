@@ -278,6 +278,13 @@ public class AuthMsgBatch {
   }
 
   private Entry parse(Exchange record) throws Exception {
+    if (record.getProperty(
+        DeadLetterAwareIdempotentRepository.DEAD_LETTERED, false, Boolean.class)) {
+      // dead-lettered by an earlier attempt at this batch, which then failed and is retried
+      Entry earlier = new Entry(record, null);
+      earlier.deadLettered = true;
+      return earlier;
+    }
     byte[] value = record.getMessage().getBody(byte[].class);
     record.setVariable(RAW_VALUE, value);
     try {

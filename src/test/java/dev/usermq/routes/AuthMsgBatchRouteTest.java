@@ -306,6 +306,25 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
         .isZero();
   }
 
+  @Test
+  void aBatchRetriedAfterATransientFailureDoesNotDeadLetterItsBadRecordsAgain() throws Exception {
+    long userId = registered();
+    org.mockito.Mockito.when(authz.checkPermission(userId, "user.third_auth.bind"))
+        .thenThrow(new DependencyUnavailableException("authz down", null))
+        .thenReturn(true);
+    byte[] garbage = {(byte) 0xff, 0x01, 0x02};
+    AuthMsg bind = Msgs.bind(userId, "apple", Msgs.openId());
+    Batch batch = new Batch().add(0, garbage).add(0, bind);
+
+    Exchange result = batch.send();
+
+    assertThat(result.getException()).isNull();
+    assertThat(db.outcome(bind.getMessageId())).contains("APPLIED");
+    assertThat(dlq.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getBody(byte[].class))
+        .containsExactly(garbage);
+  }
+
   private long registered() throws Exception {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     Exchange result = new Batch().add(0, msg).send();

@@ -275,7 +275,11 @@ class ThroughputBenchIT {
         double cpuAtFirst = meter.cpuSeconds();
         log(
             String.format(
-                Locale.ROOT, "  first record applied %.1f s after start", result.startSeconds));
+                Locale.ROOT,
+                "  first record applied %.1f s after start, %.1f s of CPU (load average %s)",
+                result.startSeconds,
+                cpuAtFirst,
+                loadAverage()));
 
         // drain: every record in the ledger and its offset committed
         await(running, "the drain's ledger rows", () -> ledgerRows(db), n -> n >= RECORDS);
@@ -348,7 +352,13 @@ class ThroughputBenchIT {
   private Running start(Sut sut, Map<String, String> env) throws IOException {
     Path logFile = ROOT.resolve(sut.key + ".log");
     if (sut.isService()) {
-      List<String> options = new ArrayList<>(image.jvmOptions());
+      List<String> options = new ArrayList<>();
+      if (hooksClassLoading(jvmOptions(sut))) {
+        // see ImageLaunch: such a JVM 17 crashes loading archived classes of multi-release jars
+        log("  started without the class-data-sharing archive: a recording or an agent is on");
+      } else {
+        options.addAll(image.jvmOptions());
+      }
       options.addAll(jvmOptions(sut));
       ServiceProcess service = ServiceProcess.start(sut.key, image.jar(), options, env, logFile);
       return new Running() {
@@ -401,6 +411,17 @@ class ThroughputBenchIT {
         return logFile.toString();
       }
     };
+  }
+
+  /** A flight recording or an agent: both hook class loading. */
+  private static boolean hooksClassLoading(List<String> options) {
+    return options.stream()
+        .anyMatch(
+            o ->
+                o.startsWith("-XX:StartFlightRecording")
+                    || o.startsWith("-javaagent")
+                    || o.startsWith("-agentpath")
+                    || o.startsWith("-agentlib"));
   }
 
   /**

@@ -16,6 +16,11 @@ import java.util.stream.Stream;
  * jar with its libraries in {@code lib/}, and started with the class-data-sharing archive of a
  * training run with the {@value #TRAINING_PROFILE} profile, which needs no server. {@link #jar()}
  * and {@link #jvmOptions()} start it so; the archive is valid only for that path of the jar.
+ *
+ * <p>A JVM 17 without the fix of JDK-8343427 (fixed in JDK 24) crashes when a class of a
+ * multi-release jar (OpenTelemetry's, Jackson's, ...) is loaded from the archive while class
+ * loading is hooked: a flight recording, started with the JVM or later, or a Java agent. Such a JVM
+ * starts without the archive ({@code -Xshare:off}).
  */
 public record ImageLaunch(Path jar, Path archive) {
 

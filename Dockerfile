@@ -33,7 +33,9 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError"
 # (application-cds-training.yaml) starts it without any server and stops it; every start then
 # maps the archive instead of loading, parsing and verifying those classes again
 # (docs/performance.md). The archive is valid only for these jars at these paths and this JVM: it
-# is made here, after the last change to either. Its log is shown only when it fails.
+# is made here, after the last change to either. Its log is shown only when it fails. A flight
+# recording (JFR) or a Java agent needs -Xshare:off in JAVA_TOOL_OPTIONS: a JVM 17 crashes when
+# one of them hooks the loading of an archived class of a multi-release jar (JDK-8343427).
 RUN java -XX:ArchiveClassesAtExit=application.jsa -Xlog:cds=off \
       -Dspring.profiles.active=cds-training -jar application.jar > /tmp/cds-training.log 2>&1 \
       || { cat /tmp/cds-training.log; exit 1; }; \

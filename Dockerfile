@@ -36,10 +36,13 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError"
 # is made here, after the last change to either. Its log is shown only when it fails. A flight
 # recording (JFR) or a Java agent needs -Xshare:off in JAVA_TOOL_OPTIONS: a JVM 17 crashes when
 # one of them hooks the loading of an archived class of a multi-release jar (JDK-8343427).
-RUN java -XX:ArchiveClassesAtExit=application.jsa -Xlog:cds=off \
-      -Dspring.profiles.active=cds-training -jar application.jar > /tmp/cds-training.log 2>&1 \
-      || { cat /tmp/cds-training.log; exit 1; }; \
-    rm /tmp/cds-training.log && test -s application.jsa
+# The archive extends the JDK's own (lib/server/classes.jsa), made here should the JDK lack it.
+RUN { [ -f "$JAVA_HOME/lib/server/classes.jsa" ] || java -Xshare:dump > /dev/null; } \
+ && { java -XX:ArchiveClassesAtExit=application.jsa -Xlog:cds=off \
+        -Dspring.profiles.active=cds-training -jar application.jar > /tmp/cds-training.log 2>&1 \
+      || { cat /tmp/cds-training.log; exit 1; }; } \
+ && test -s application.jsa \
+ && rm -rf /tmp/cds-training.log /tmp/tomcat.* /tmp/hsperfdata_root
 USER 10001:10001
 # 8080: HTTP (actuator health and metrics)
 EXPOSE 8080

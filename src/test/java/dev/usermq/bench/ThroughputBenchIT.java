@@ -11,6 +11,7 @@ import dev.usermq.faults.Procs;
 import dev.usermq.faults.RedisNode;
 import dev.usermq.faults.ServiceProcess;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.Msgs;
 import dev.usermq.support.PackagedJar;
 import java.io.IOException;
@@ -62,6 +63,8 @@ import org.junit.jupiter.api.TestInstance;
  * pipeline ({@link PlainPipeline}, the same work and guarantees) on the same workload, each as its
  * own process with the Helm chart's JVM options in a 768 MiB pod, against the fault suite's servers
  * (a Kafka broker, Redis and MariaDB in their own processes, the authz gRPC server in this JVM).
+ * The service starts as the image starts it ({@link ImageLaunch}): the jar extracted, with the
+ * class-data-sharing archive of a training run, both made once in {@code target/bench/image}.
  *
  * <p>Per system, on fresh topics and a fresh database: {@code bench.records} REGISTER records
  * (unique message ids, distinct accounts) preloaded on a 4-partition topic; the process started;
@@ -175,6 +178,7 @@ class ThroughputBenchIT {
   private ControllableAuthz authz;
   private Admin admin;
   private Path jar;
+  private ImageLaunch image;
   private String loadAtStart;
 
   @BeforeAll
@@ -184,6 +188,11 @@ class ThroughputBenchIT {
     Files.createDirectories(ROOT);
     loadAtStart = loadAverage();
     log("benchmark: " + RECORDS + " records, service " + jar);
+    if (systems().stream().anyMatch(Sut::isService)) {
+      // the service starts as the image starts it: extracted, with its class-data-sharing archive
+      image = ImageLaunch.prepare(jar, ROOT.resolve("image"), CHART_JVM_OPTIONS);
+      log("class-data-sharing archive made: " + image.archive());
+    }
     authz = new ControllableAuthz(1_500);
     redis = new RedisNode();
     redis.start();
@@ -271,7 +280,11 @@ class ThroughputBenchIT {
         double cpuAtFirst = meter.cpuSeconds();
         log(
             String.format(
-                Locale.ROOT, "  first record applied %.1f s after start", result.startSeconds));
+                Locale.ROOT,
+                "  first record applied %.1f s after start, %.1f s of CPU (load average %s)",
+                result.startSeconds,
+                cpuAtFirst,
+                loadAverage()));
 
         // drain: every record in the ledger and its offset committed
         await(running, "the drain's ledger rows", () -> ledgerRows(db), n -> n >= RECORDS);
@@ -344,7 +357,15 @@ class ThroughputBenchIT {
   private Running start(Sut sut, Map<String, String> env) throws IOException {
     Path logFile = ROOT.resolve(sut.key + ".log");
     if (sut.isService()) {
-      ServiceProcess service = ServiceProcess.start(sut.key, jar, jvmOptions(sut), env, logFile);
+      List<String> options = new ArrayList<>();
+      if (hooksClassLoading(jvmOptions(sut))) {
+        // see ImageLaunch: such a JVM 17 crashes loading archived classes of multi-release jars
+        log("  started without the class-data-sharing archive: a recording or an agent is on");
+      } else {
+        options.addAll(image.jvmOptions());
+      }
+      options.addAll(jvmOptions(sut));
+      ServiceProcess service = ServiceProcess.start(sut.key, image.jar(), options, env, logFile);
       return new Running() {
         @Override
         public long pid() {
@@ -395,6 +416,17 @@ class ThroughputBenchIT {
         return logFile.toString();
       }
     };
+  }
+
+  /** A flight recording or an agent: both hook class loading. */
+  private static boolean hooksClassLoading(List<String> options) {
+    return options.stream()
+        .anyMatch(
+            o ->
+                o.startsWith("-XX:StartFlightRecording")
+                    || o.startsWith("-javaagent")
+                    || o.startsWith("-agentpath")
+                    || o.startsWith("-agentlib"));
   }
 
   /**
@@ -754,7 +786,8 @@ class ThroughputBenchIT {
             Locale.ROOT,
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
                 + " latency over %d s (bench.latency-seconds); %d cores, %d GiB, Java %s;"
-                + " load average (1 min) at start %s; JVM options %s%n%n",
+                + " load average (1 min) at start %s; JVM options %s; the service extracted and"
+                + " started with its class-data-sharing archive, as the image starts it%n%n",
             LocalDateTime.now().withNano(0),
             RECORDS,
             PARTITIONS,

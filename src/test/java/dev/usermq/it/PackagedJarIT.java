@@ -2,11 +2,13 @@ package dev.usermq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.PackagedJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged jar ({@code target/user-mq-*.jar}, built before the integration tests run), as
  * production gets it: it carries no dev-only server or test library, and started without its
- * endpoints it exits at once with one message that names each missing setting.
+ * endpoints it exits at once with one message that names each missing setting. The image's training
+ * run of its class-data-sharing archive needs no server.
  */
 class PackagedJarIT {
 
@@ -102,11 +105,37 @@ class PackagedJarIT {
         .doesNotContain("KAFKA_BROKERS (", "SPRING_DATA_REDIS_HOST (");
   }
 
+  /**
+   * The image's training run (Dockerfile) needs no server, and the archive it makes is the one the
+   * extracted jar starts with: {@code -Xshare:on} stops the JVM when the archive cannot be mapped.
+   */
+  @Test
+  void theImagesTrainingRunNeedsNoServerAndItsArchiveMaps() throws Exception {
+    ImageLaunch image =
+        ImageLaunch.prepare(jar, Path.of("target", "packaged-jar-image"), List.of());
+
+    List<String> options = new ArrayList<>(List.of("-Xshare:on"));
+    options.addAll(image.jvmOptions());
+    Run run = start(options, image.jar(), Map.of());
+
+    assertThat(run.output).doesNotContainIgnoringCase("shared archive");
+    assertThat(run.exitCode).as("exit code").isNotZero();
+    assertThat(run.output).contains("APPLICATION FAILED TO START", "KAFKA_BROKERS");
+  }
+
   private record Run(int exitCode, String output) {}
 
   private static Run start(Map<String, String> endpoints) throws Exception {
+    return start(List.of(), jar, endpoints);
+  }
+
+  private static Run start(List<String> jvmOptions, Path jar, Map<String, String> endpoints)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString());
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     // whatever the machine sets, only the endpoints this test chooses
     env.keySet()

@@ -2,6 +2,7 @@ package dev.usermq.faults;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.PackagedJar;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +60,8 @@ class FaultSuiteIT {
   private static final int FAULT_SECONDS =
       Integer.getInteger("faults.fault-seconds", RECORDS >= 20_000 ? 30 : 15);
   private static final int KILLS = Integer.getInteger("faults.kills", 5);
+  private static final List<String> SERVICE_JVM_OPTIONS =
+      List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
   private static final String MODE = mode(System.getProperty("faults.mode", "per-record"));
   private static final int SEND_SECONDS = Integer.getInteger("faults.send-seconds", 30);
   private static final int DRAIN_TIMEOUT_SECONDS = Integer.getInteger("faults.drain-timeout", 600);
@@ -110,12 +113,15 @@ class FaultSuiteIT {
   private MariaDbNode mariadb;
   private ControllableAuthz authz;
   private Path jar;
+  private ImageLaunch image;
 
   @BeforeAll
   void startServers() throws Exception {
     jar = PackagedJar.find();
     deleteRecursively(ROOT);
     Files.createDirectories(ROOT);
+    // started as the image starts it: extracted, with its class-data-sharing archive
+    image = ImageLaunch.prepare(jar, ROOT.resolve("image"), SERVICE_JVM_OPTIONS);
     log(
         "fault suite: "
             + RECORDS
@@ -219,7 +225,9 @@ class FaultSuiteIT {
       redis.flushAll();
       authz.reset();
       JdbcClient jdbc = mariadb.client(database);
-      fleet = new Fleet(jar, env(topics, database, group), dir);
+      List<String> jvmArgs = new ArrayList<>(image.jvmOptions());
+      jvmArgs.addAll(SERVICE_JVM_OPTIONS);
+      fleet = new Fleet(image.jar(), jvmArgs, env(topics, database, group), dir);
       fleet.startA().awaitStarted(180);
 
       // phase 1: the base users, before any fault

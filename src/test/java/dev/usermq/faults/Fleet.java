@@ -13,6 +13,7 @@ import java.util.Map;
 final class Fleet {
 
   private final Path jar;
+  private final List<String> jvmArgs;
   private final Map<String, String> env;
   private final Path logDir;
   private final List<ServiceProcess> lives = new ArrayList<>();
@@ -20,8 +21,9 @@ final class Fleet {
   private ServiceProcess b;
   private int kills;
 
-  Fleet(Path jar, Map<String, String> env, Path logDir) {
+  Fleet(Path jar, List<String> jvmArgs, Map<String, String> env, Path logDir) {
     this.jar = jar;
+    this.jvmArgs = jvmArgs;
     this.env = env;
     this.logDir = logDir;
   }
@@ -116,7 +118,7 @@ final class Fleet {
   private ServiceProcess launch(String name) throws Exception {
     String life = name + "-" + (lives.size() + 1);
     ServiceProcess p =
-        ServiceProcess.start(life, jar, env, logDir.resolve("service-" + life + ".log"));
+        ServiceProcess.start(life, jar, jvmArgs, env, logDir.resolve("service-" + life + ".log"));
     lives.add(p);
     return p;
   }

@@ -33,12 +33,7 @@ public final class ServiceProcess {
     this.process = process;
   }
 
-  public static ServiceProcess start(String name, Path jar, Map<String, String> env, Path log)
-      throws IOException {
-    return start(name, jar, List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), env, log);
-  }
-
-  /** The same with the given JVM options, e.g. the chart's, in place of the suite's. */
+  /** Starts the jar with the given JVM options and environment, its output into the log. */
   public static ServiceProcess start(
       String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path log)
       throws IOException {

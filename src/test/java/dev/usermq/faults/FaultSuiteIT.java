@@ -51,7 +51,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Scenario}, case and {@code -} or {@code _} as you like, default all), {@code
  * faults.fault-seconds} (how long the database, Redis and authz faults last: default 30 at 20,000
  * records or more, 15 below, so that the reduced run stays short), {@code faults.kills} (default
- * 5), {@code faults.seed}.
+ * 5), {@code faults.seed}. The scenarios whose fault needs records flowing for minutes (kill -9,
+ * rebalance) send their phase 2 over their own time at 20,000 records or more, half of it below.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
@@ -262,7 +263,7 @@ class FaultSuiteIT {
               },
               "fault-" + s.tag);
       fault.start();
-      send(producer, topics, w, phase2, s.sendSeconds > 0 ? s.sendSeconds : SEND_SECONDS);
+      send(producer, topics, w, phase2, sendSeconds(s));
       sendTtlRepeats(producer, topics, w, jdbc);
       fault.join(TimeUnit.MINUTES.toMillis(15));
       if (fault.isAlive() || faultError.get() != null) {
@@ -345,6 +346,16 @@ class FaultSuiteIT {
     // a paused consumer resumes within seconds of a fault's end, so scenarios stay short
     env.put("CONSUMER_PAUSE_MAX_CHECK_INTERVAL", "8s");
     return env;
+  }
+
+  /**
+   * How long phase 2 is sent over: the scenario's own time (half in a reduced run), or the default.
+   */
+  private static int sendSeconds(Scenario s) {
+    if (s.sendSeconds == 0) {
+      return SEND_SECONDS;
+    }
+    return RECORDS >= 20_000 ? s.sendSeconds : s.sendSeconds / 2;
   }
 
   /** {@code faults.mode}: per-record or batch, or the suite refuses to start. */

@@ -56,6 +56,14 @@ public class AuthzCommandDelivery {
     return delivery.done().size();
   }
 
+  /**
+   * {@link #deliverPendingOf} the user of the command: for a route whose body is the command, which
+   * Camel binds by type, where a parameter expression would be evaluated again for every command.
+   */
+  public int deliverPendingFrom(AuthzCommandRow command) {
+    return deliverPendingOf(command.userId());
+  }
+
   private Delivery deliverAll(long userId) {
     List<Long> done = new ArrayList<>();
     RuntimeException failure = null;

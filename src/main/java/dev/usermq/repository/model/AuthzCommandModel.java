@@ -25,8 +25,10 @@ public interface AuthzCommandModel
    * oldest of these rows first), so they reach authz in id order.
    */
   @Query(
-      "SELECT * FROM authz_command WHERE user_id = :userId AND done_at IS NULL"
-          + " ORDER BY id FOR UPDATE")
+      value =
+          "SELECT * FROM authz_command WHERE user_id = :userId AND done_at IS NULL"
+              + " ORDER BY id FOR UPDATE",
+      rowMapperClass = RowMappers.AuthzCommands.class)
   List<AuthzCommandRow> lockPendingOf(long userId);
 
   /** Marks commands delivered. */

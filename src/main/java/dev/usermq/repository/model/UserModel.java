@@ -17,7 +17,9 @@ import org.springframework.data.repository.ListCrudRepository;
 public interface UserModel extends ListCrudRepository<UserRow, Long>, InsertingSave<UserRow> {
 
   /** Reads the user and locks the row until the transaction ends. */
-  @Query("SELECT * FROM `user` WHERE id = :id FOR UPDATE")
+  @Query(
+      value = "SELECT * FROM `user` WHERE id = :id FOR UPDATE",
+      resultSetExtractorClass = RowMappers.OneUser.class)
   Optional<UserRow> lockById(long id);
 
   /** Sets the status and the cache version; true if the user exists. */

@@ -18,8 +18,10 @@ public interface UserThirdAuthModel
 
   /** The binding of a third-party account, whoever it belongs to. */
   @Query(
-      "SELECT id, user_id, platform, open_id, union_id, created_at FROM user_third_auth"
-          + " WHERE platform = :platform AND open_id = :openId")
+      value =
+          "SELECT id, user_id, platform, open_id, union_id, created_at FROM user_third_auth"
+              + " WHERE platform = :platform AND open_id = :openId",
+      resultSetExtractorClass = RowMappers.OneUserThirdAuth.class)
   Optional<UserThirdAuthRow> findByPlatformAndOpenId(String platform, String openId);
 
   /** Every account bound to the user. */

@@ -58,6 +58,15 @@ public class AuthzCommandDelivery {
   }
 
   /**
+   * {@link #deliverPendingOf(long)} the user of the command: for a route whose body is the command,
+   * which Camel binds by type, where a parameter expression would be evaluated again for every
+   * command.
+   */
+  public int deliverPendingFrom(AuthzCommandRow command) {
+    return deliverPendingOf(command.userId());
+  }
+
+  /**
    * Delivers every pending command of the users, in id order, in one transaction that holds their
    * row locks (a batch's users); returns how many. As {@link #deliverPendingOf(long)}, the first
    * failure stops the delivery and is thrown after the delivered ones are handed to the marks.

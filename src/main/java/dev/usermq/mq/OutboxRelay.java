@@ -27,6 +27,9 @@ public class OutboxRelay {
   /** Exchange property set by the relay routes: the failure of a relayed row. */
   public static final String RELAY = "usermqRelay";
 
+  /** The exchange variable the in-line route keeps the event being sent in. */
+  public static final String EVENT_VARIABLE = "event";
+
   static final String INTERVAL_PROPERTY = "outbox.relay-interval";
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -95,6 +98,15 @@ public class OutboxRelay {
   /** Marks an event published in-line (written with the next {@link DeliveryMarks} flush). */
   public void markSent(OutboxRow event) {
     marks.eventSent(event.id());
+  }
+
+  /**
+   * {@link #markSent} of the event the in-line route keeps in its variable ({@value
+   * #EVENT_VARIABLE}) while the body is the send's result. The route passes the exchange, which
+   * Camel binds by type: a parameter expression would be evaluated again for every event.
+   */
+  public void markEventSent(Exchange exchange) {
+    markSent(exchange.getVariable(EVENT_VARIABLE, OutboxRow.class));
   }
 
   /**

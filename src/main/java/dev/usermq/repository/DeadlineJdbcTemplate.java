@@ -7,8 +7,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The {@link JdbcTemplate} every table model sends its statements through (Spring Data JDBC uses
- * it, wrapped in a {@code NamedParameterJdbcTemplate}): Spring's, plus the {@link
- * StatementDeadline} of the thread, when there is one, as each statement's query timeout.
+ * it, wrapped in a {@code NamedParameterJdbcTemplate}, and so do the written-out INSERTs of {@link
+ * dev.usermq.repository.model.InsertingSave}): Spring's, plus the {@link StatementDeadline} of the
+ * thread, when there is one, as each statement's query timeout.
  */
 public class DeadlineJdbcTemplate extends JdbcTemplate {
 

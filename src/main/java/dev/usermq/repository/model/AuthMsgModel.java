@@ -17,7 +17,9 @@ public interface AuthMsgModel extends ListCrudRepository<AuthMsgRow, Long> {
    * The ledger row of a message, if it was processed. Read for every record: its SQL is written
    * out, parsed once, where a derived query would be rendered again on every call.
    */
-  @Query("SELECT * FROM auth_msg WHERE message_id = :messageId")
+  @Query(
+      value = "SELECT * FROM auth_msg WHERE message_id = :messageId",
+      resultSetExtractorClass = RowMappers.OneAuthMsg.class)
   Optional<AuthMsgRow> findByMessageId(String messageId);
 
   /** The ledger rows of those of the messages that were processed (a batch's look-up). */

@@ -6,8 +6,12 @@ import org.springframework.data.jdbc.repository.query.Modifying;
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
-/** Table {@code authz_command}: CRUD from Spring Data JDBC plus the methods below. */
-public interface AuthzCommandModel extends ListCrudRepository<AuthzCommandRow, Long> {
+/**
+ * Table {@code authz_command}: CRUD from Spring Data JDBC plus the methods below; a new row is
+ * saved by a written-out INSERT ({@link InsertingSave}).
+ */
+public interface AuthzCommandModel
+    extends ListCrudRepository<AuthzCommandRow, Long>, InsertingSave<AuthzCommandRow> {
 
   /** The commands of a message that were committed but not yet delivered. */
   @Query(
@@ -21,8 +25,10 @@ public interface AuthzCommandModel extends ListCrudRepository<AuthzCommandRow, L
    * oldest of these rows first), so they reach authz in id order.
    */
   @Query(
-      "SELECT * FROM authz_command WHERE user_id = :userId AND done_at IS NULL"
-          + " ORDER BY id FOR UPDATE")
+      value =
+          "SELECT * FROM authz_command WHERE user_id = :userId AND done_at IS NULL"
+              + " ORDER BY id FOR UPDATE",
+      rowMapperClass = RowMappers.AuthzCommands.class)
   List<AuthzCommandRow> lockPendingOf(long userId);
 
   /**

@@ -6,8 +6,11 @@ import org.springframework.data.jdbc.repository.query.Modifying;
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
-/** Table {@code outbox}: CRUD from Spring Data JDBC plus the methods below. */
-public interface OutboxModel extends ListCrudRepository<OutboxRow, Long> {
+/**
+ * Table {@code outbox}: CRUD from Spring Data JDBC plus the methods below; a new row is saved by a
+ * written-out INSERT ({@link InsertingSave}).
+ */
+public interface OutboxModel extends ListCrudRepository<OutboxRow, Long>, InsertingSave<OutboxRow> {
 
   /** The events of a message that were committed but not yet published. */
   @Query(

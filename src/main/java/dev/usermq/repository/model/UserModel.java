@@ -6,17 +6,20 @@ import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
 /**
- * Table {@code user}. CRUD comes from Spring Data JDBC (the seed's generated model); the methods
- * below are the hand-written extension.
+ * Table {@code user}. CRUD comes from Spring Data JDBC (the seed's generated model), but for the
+ * save of a new user, a written-out INSERT ({@link InsertingSave}); the methods below are the
+ * hand-written extension.
  *
  * <p>Cached reads go through {@link dev.usermq.repository.xredis.UserCache}; every write of a user
  * or of its bindings sets a new {@code cache_version} here and leaves a tombstone of it there.
  * Decisions inside a transaction use {@link #lockById}, never the cache.
  */
-public interface UserModel extends ListCrudRepository<UserRow, Long> {
+public interface UserModel extends ListCrudRepository<UserRow, Long>, InsertingSave<UserRow> {
 
   /** Reads the user and locks the row until the transaction ends. */
-  @Query("SELECT * FROM `user` WHERE id = :id FOR UPDATE")
+  @Query(
+      value = "SELECT * FROM `user` WHERE id = :id FOR UPDATE",
+      resultSetExtractorClass = RowMappers.OneUser.class)
   Optional<UserRow> lockById(long id);
 
   /** Sets the status and the cache version; true if the user exists. */

@@ -7,17 +7,21 @@ import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 
 /**
- * Table {@code user_third_auth}: CRUD from Spring Data JDBC plus the methods below.
+ * Table {@code user_third_auth}: CRUD from Spring Data JDBC plus the methods below; a new row is
+ * saved by a written-out INSERT ({@link InsertingSave}).
  *
  * <p>The reads have their SQL written out: a query derived from the method name is built anew on
  * every call, which cost a read of the user gRPC service more CPU than the database's answer.
  */
-public interface UserThirdAuthModel extends ListCrudRepository<UserThirdAuthRow, Long> {
+public interface UserThirdAuthModel
+    extends ListCrudRepository<UserThirdAuthRow, Long>, InsertingSave<UserThirdAuthRow> {
 
   /** The binding of a third-party account, whoever it belongs to. */
   @Query(
-      "SELECT id, user_id, platform, open_id, union_id, created_at FROM user_third_auth"
-          + " WHERE platform = :platform AND open_id = :openId")
+      value =
+          "SELECT id, user_id, platform, open_id, union_id, created_at FROM user_third_auth"
+              + " WHERE platform = :platform AND open_id = :openId",
+      resultSetExtractorClass = RowMappers.OneUserThirdAuth.class)
   Optional<UserThirdAuthRow> findByPlatformAndOpenId(String platform, String openId);
 
   /** Every account bound to the user. */

@@ -1,0 +1,193 @@
+package dev.usermq.repository.model;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.LocalDateTime;
+import org.springframework.dao.DataRetrievalFailureException;
+import org.springframework.data.jdbc.core.JdbcAggregateOperations;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
+import org.springframework.jdbc.core.SqlProvider;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+
+/**
+ * {@link InsertingSave}: the INSERT of each row type, with the columns Spring Data JDBC writes
+ * (every property but the id and the read-only ones), through the service's {@code JdbcTemplate}.
+ */
+class InsertingSaveImpl<T> implements InsertingSave<T> {
+
+  static final String INSERT_USER =
+      "INSERT INTO `user` (nickname, avatar_url, status, cache_version) VALUES (?, ?, ?, ?)";
+
+  static final String INSERT_USER_THIRD_AUTH =
+      "INSERT INTO user_third_auth (user_id, platform, open_id, union_id) VALUES (?, ?, ?, ?)";
+
+  static final String INSERT_AUTHZ_COMMAND =
+      "INSERT INTO authz_command (command_id, command, user_id, role, source_message_id, done_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+
+  static final String INSERT_OUTBOX =
+      "INSERT INTO outbox (event_id, event_type, topic, record_key, payload, source_message_id,"
+          + " sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  private final JdbcTemplate jdbc;
+  private final JdbcAggregateOperations aggregates;
+
+  InsertingSaveImpl(JdbcTemplate jdbc, JdbcAggregateOperations aggregates) {
+    this.jdbc = jdbc;
+    this.aggregates = aggregates;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <S extends T> S save(S row) {
+    if (row instanceof UserRow user && user.id() == null) {
+      return (S) insert(user);
+    }
+    if (row instanceof UserThirdAuthRow binding && binding.id() == null) {
+      return (S) insert(binding);
+    }
+    if (row instanceof AuthzCommandRow command && command.id() == null) {
+      return (S) insert(command);
+    }
+    if (row instanceof OutboxRow event && event.id() == null) {
+      return (S) insert(event);
+    }
+    return aggregates.save(row);
+  }
+
+  private UserRow insert(UserRow row) {
+    long id =
+        insert(
+            INSERT_USER,
+            ps -> {
+              ps.setString(1, row.nickname());
+              ps.setString(2, row.avatarUrl());
+              ps.setInt(3, row.status());
+              ps.setLong(4, row.cacheVersion());
+            });
+    return new UserRow(
+        id,
+        row.nickname(),
+        row.avatarUrl(),
+        row.status(),
+        row.cacheVersion(),
+        row.createdAt(),
+        row.updatedAt());
+  }
+
+  private UserThirdAuthRow insert(UserThirdAuthRow row) {
+    long id =
+        insert(
+            INSERT_USER_THIRD_AUTH,
+            ps -> {
+              ps.setLong(1, row.userId());
+              ps.setString(2, row.platform());
+              ps.setString(3, row.openId());
+              ps.setString(4, row.unionId());
+            });
+    return new UserThirdAuthRow(
+        id, row.userId(), row.platform(), row.openId(), row.unionId(), row.createdAt());
+  }
+
+  private AuthzCommandRow insert(AuthzCommandRow row) {
+    long id =
+        insert(
+            INSERT_AUTHZ_COMMAND,
+            ps -> {
+              ps.setString(1, row.commandId());
+              ps.setString(2, row.command());
+              ps.setLong(3, row.userId());
+              ps.setString(4, row.role());
+              ps.setString(5, row.sourceMessageId());
+              setTimestamp(ps, 6, row.doneAt());
+            });
+    return new AuthzCommandRow(
+        id,
+        row.commandId(),
+        row.command(),
+        row.userId(),
+        row.role(),
+        row.sourceMessageId(),
+        row.createdAt(),
+        row.doneAt());
+  }
+
+  private OutboxRow insert(OutboxRow row) {
+    long id =
+        insert(
+            INSERT_OUTBOX,
+            ps -> {
+              ps.setString(1, row.eventId());
+              ps.setString(2, row.eventType());
+              ps.setString(3, row.topic());
+              ps.setString(4, row.recordKey());
+              ps.setBytes(5, row.payload());
+              ps.setString(6, row.sourceMessageId());
+              setTimestamp(ps, 7, row.sentAt());
+            });
+    return new OutboxRow(
+        id,
+        row.eventId(),
+        row.eventType(),
+        row.topic(),
+        row.recordKey(),
+        row.payload(),
+        row.sourceMessageId(),
+        row.createdAt(),
+        row.sentAt());
+  }
+
+  /** Sends the INSERT and returns the id the database generated. */
+  private long insert(String sql, Binder binder) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.update(new Insert(sql, binder), keys);
+    Number id = keys.getKey();
+    if (id == null) {
+      throw new DataRetrievalFailureException("no id generated by " + sql);
+    }
+    return id.longValue();
+  }
+
+  private static void setTimestamp(PreparedStatement ps, int index, LocalDateTime value)
+      throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.TIMESTAMP);
+    } else {
+      ps.setTimestamp(index, Timestamp.valueOf(value));
+    }
+  }
+
+  /** Sets the parameters of an INSERT. */
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** An INSERT that returns its generated key; its SQL shows in Spring's logs and exceptions. */
+  private record Insert(String sql, Binder binder)
+      implements PreparedStatementCreator, SqlProvider {
+
+    @Override
+    public PreparedStatement createPreparedStatement(Connection con) throws SQLException {
+      PreparedStatement ps = con.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+      try {
+        binder.bind(ps);
+      } catch (SQLException | RuntimeException e) {
+        ps.close();
+        throw e;
+      }
+      return ps;
+    }
+
+    @Override
+    public String getSql() {
+      return sql;
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.usermq.repository.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.usermq.repository.StatementDeadline;
+import dev.usermq.support.EmbeddedServersIT;
+import dev.usermq.support.SqlStatements;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The save of a new row by its written-out INSERT ({@link InsertingSave}) on the real MariaDB: the
+ * row returned, the row written, the caller's transaction and deadline, and a row with an id still
+ * saved by Spring Data JDBC.
+ */
+class InsertingSaveIT extends EmbeddedServersIT {
+
+  @Autowired UserModel users;
+  @Autowired UserThirdAuthModel bindings;
+  @Autowired AuthzCommandModel commands;
+  @Autowired OutboxModel outbox;
+  @Autowired JdbcClient jdbc;
+  @Autowired TransactionTemplate tx;
+  @Autowired StatementDeadline deadline;
+  @Autowired SqlStatements statements;
+
+  @Test
+  void aNewUserIsInsertedAndReturnedWithItsIdAndTheValuesGiven() {
+    int mark = statements.mark();
+    UserRow saved = users.save(UserRow.newActive("nick", "https://a/b.png"));
+
+    assertThat(saved.id()).isPositive();
+    assertThat(saved)
+        .isEqualTo(
+            new UserRow(saved.id(), "nick", "https://a/b.png", UserRow.ACTIVE, 0, null, null));
+    assertThat(statements.since(mark)).contains(InsertingSaveImpl.INSERT_USER);
+    UserRow read = users.findById(saved.id()).orElseThrow();
+    assertThat(read.nickname()).isEqualTo("nick");
+    assertThat(read.avatarUrl()).isEqualTo("https://a/b.png");
+    assertThat(read.status()).isEqualTo(UserRow.ACTIVE);
+    assertThat(read.cacheVersion()).isZero();
+    assertThat(read.createdAt()).isNotNull();
+    assertThat(read.updatedAt()).isNotNull();
+  }
+
+  @Test
+  void aNewBindingIsInsertedAndReturnedWithItsIdAndTheValuesGiven() {
+    String openId = "o-" + UUID.randomUUID();
+    UserThirdAuthRow saved = bindings.save(UserThirdAuthRow.newBinding(7, "apple", openId, "u-1"));
+
+    assertThat(saved).isEqualTo(new UserThirdAuthRow(saved.id(), 7, "apple", openId, "u-1", null));
+    UserThirdAuthRow read = bindings.findByPlatformAndOpenId("apple", openId).orElseThrow();
+    assertThat(read.id()).isEqualTo(saved.id());
+    assertThat(read.userId()).isEqualTo(7);
+    assertThat(read.unionId()).isEqualTo("u-1");
+    assertThat(read.createdAt()).isNotNull();
+  }
+
+  @Test
+  void aNewAuthzCommandIsInsertedAndReturnedWithItsIdAndTheValuesGiven() {
+    String messageId = "m-" + UUID.randomUUID();
+    AuthzCommandRow saved = commands.save(AuthzCommandRow.grantRole(messageId, 8, "member"));
+
+    assertThat(saved.id()).isPositive();
+    assertThat(saved)
+        .isEqualTo(
+            new AuthzCommandRow(
+                saved.id(),
+                messageId + ":GRANT_ROLE",
+                "GRANT_ROLE",
+                8,
+                "member",
+                messageId,
+                null,
+                null));
+    assertThat(commands.findBySourceMessageIdAndDoneAtIsNullOrderById(messageId))
+        .singleElement()
+        .satisfies(
+            read -> {
+              assertThat(read.id()).isEqualTo(saved.id());
+              assertThat(read.commandId()).isEqualTo(saved.commandId());
+              assertThat(read.command()).isEqualTo("GRANT_ROLE");
+              assertThat(read.userId()).isEqualTo(8);
+              assertThat(read.role()).isEqualTo("member");
+              assertThat(read.createdAt()).isNotNull();
+              assertThat(read.doneAt()).isNull();
+            });
+  }
+
+  @Test
+  void aNewEventIsInsertedAndReturnedWithItsIdAndTheValuesGiven() {
+    String messageId = "m-" + UUID.randomUUID();
+    byte[] payload = {8, 9, 0, -1};
+    OutboxRow saved =
+        outbox.save(OutboxRow.newEvent("user.events", "user.count", messageId, 9, payload));
+
+    assertThat(saved.id()).isPositive();
+    assertThat(saved.eventId()).isEqualTo(messageId + ":user.count");
+    assertThat(saved.eventType()).isEqualTo("user.count");
+    assertThat(saved.topic()).isEqualTo("user.events");
+    assertThat(saved.recordKey()).isEqualTo("9");
+    assertThat(saved.payload()).isSameAs(payload);
+    assertThat(saved.sourceMessageId()).isEqualTo(messageId);
+    assertThat(saved.createdAt()).isNull();
+    assertThat(saved.sentAt()).isNull();
+    assertThat(outbox.findBySourceMessageIdAndSentAtIsNullOrderById(messageId))
+        .singleElement()
+        .satisfies(
+            read -> {
+              assertThat(read.id()).isEqualTo(saved.id());
+              assertThat(read.eventId()).isEqualTo(saved.eventId());
+              assertThat(read.recordKey()).isEqualTo("9");
+              assertThat(read.payload()).containsExactly(payload);
+              assertThat(read.createdAt()).isNotNull();
+            });
+  }
+
+  @Test
+  void aRowGivenWithItsSentTimeKeepsIt() {
+    String messageId = "m-" + UUID.randomUUID();
+    LocalDateTime sentAt = LocalDateTime.of(2026, 1, 2, 3, 4, 5, 6_000_000);
+    OutboxRow event = OutboxRow.newEvent("user.events", "user.count", messageId, 9, new byte[] {1});
+    OutboxRow sent =
+        new OutboxRow(
+            null,
+            event.eventId(),
+            event.eventType(),
+            event.topic(),
+            event.recordKey(),
+            event.payload(),
+            event.sourceMessageId(),
+            null,
+            sentAt);
+
+    long id = outbox.save(sent).id();
+
+    assertThat(outbox.findById(id)).map(OutboxRow::sentAt).contains(sentAt);
+  }
+
+  @Test
+  void theInsertJoinsTheCallersTransaction() {
+    String openId = "o-" + UUID.randomUUID();
+    long[] ids = new long[2];
+    tx.executeWithoutResult(
+        status -> {
+          ids[0] = users.save(UserRow.newActive("rolled back", "")).id();
+          ids[1] = bindings.save(UserThirdAuthRow.newBinding(ids[0], "apple", openId, "")).id();
+          assertThat(users.findById(ids[0])).isPresent();
+          status.setRollbackOnly();
+        });
+
+    assertThat(users.findById(ids[0])).isEmpty();
+    assertThat(bindings.findById(ids[1])).isEmpty();
+  }
+
+  @Test
+  void anInsertDueAfterTheCallersDeadlineIsNotSent() {
+    String openId = "o-" + UUID.randomUUID();
+    assertThatThrownBy(
+            () ->
+                deadline.within(
+                    Duration.ZERO,
+                    () -> bindings.save(UserThirdAuthRow.newBinding(1, "apple", openId, ""))))
+        .isInstanceOf(QueryTimeoutException.class);
+
+    assertThat(bindings.findByPlatformAndOpenId("apple", openId)).isEmpty();
+  }
+
+  @Test
+  void aRowWithAnIdIsUpdatedAsBefore() {
+    UserRow saved = users.save(UserRow.newActive("before", ""));
+    UserRow changed = new UserRow(saved.id(), "after", "x", UserRow.DEACTIVATED, 3, null, null);
+
+    assertThat(users.save(changed)).isEqualTo(changed);
+
+    UserRow read = users.findById(saved.id()).orElseThrow();
+    assertThat(read.nickname()).isEqualTo("after");
+    assertThat(read.avatarUrl()).isEqualTo("x");
+    assertThat(read.status()).isEqualTo(UserRow.DEACTIVATED);
+    assertThat(read.cacheVersion()).isEqualTo(3);
+    assertThat(
+            jdbc.sql("SELECT COUNT(*) FROM `user` WHERE id = ?")
+                .param(saved.id())
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+  }
+}

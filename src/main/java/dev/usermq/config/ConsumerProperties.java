@@ -46,8 +46,8 @@ public record ConsumerProperties(
    */
   public record Batch(
       @DefaultValue("false") boolean enabled,
-      @DefaultValue("500") @Min(1) int size,
-      @DefaultValue("200ms") @NotNull @DurationMin(millis = 1) Duration maxWait) {}
+      @DefaultValue("200") @Min(1) int size,
+      @DefaultValue("50ms") @NotNull @DurationMin(millis = 1) Duration maxWait) {}
 
   /**
    * A record that failed transiently after its retries stops the consumer route until these health

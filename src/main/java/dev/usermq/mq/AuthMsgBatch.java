@@ -3,14 +3,12 @@ package dev.usermq.mq;
 import static dev.usermq.mq.InvalidAuthMsgException.PARSE_ERROR;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.usermq.config.RetryProperties;
 import dev.usermq.logic.AuthMsgLogic;
 import dev.usermq.logic.AuthMsgResult;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.OutboxRow;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,9 +22,11 @@ import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -75,8 +75,7 @@ public class AuthMsgBatch {
   private final OutboxRelay outbox;
   private final ProducerTemplate producer;
   private final CamelContext camel;
-  private final int unexpectedRedeliveries;
-  private final Duration unexpectedDelay;
+  private final RedeliveryPolicy unexpectedRedelivery;
 
   public AuthMsgBatch(
       AuthMsgValidator validator,
@@ -90,7 +89,7 @@ public class AuthMsgBatch {
       OutboxRelay outbox,
       ProducerTemplate producer,
       CamelContext camel,
-      RetryProperties retry) {
+      @Qualifier("unexpectedRedeliveryPolicy") RedeliveryPolicy unexpectedRedelivery) {
     this.validator = validator;
     this.classifier = classifier;
     this.logic = logic;
@@ -102,8 +101,8 @@ public class AuthMsgBatch {
     this.outbox = outbox;
     this.producer = producer;
     this.camel = camel;
-    this.unexpectedRedeliveries = retry.unexpected().redeliveries();
-    this.unexpectedDelay = retry.unexpected().delay();
+    // the per-record route's policy for the same failures: the same retries and delays
+    this.unexpectedRedelivery = unexpectedRedelivery;
   }
 
   /** One record of a batch and what became of it. */
@@ -397,20 +396,25 @@ public class AuthMsgBatch {
   }
 
   /**
-   * A record that failed for a reason of its own, retried alone as the per-record route would
-   * ({@code retry.unexpected.*}), then dead-lettered as {@code RETRIES_EXHAUSTED}.
+   * A record that failed for a reason of its own, retried alone with the per-record route's policy
+   * for such failures ({@code unexpectedRedeliveryPolicy}, from {@code retry.unexpected.*}), then
+   * dead-lettered as {@code RETRIES_EXHAUSTED}. The consumer's thread waits between the retries, as
+   * Camel's redelivery does in the per-record route.
    */
   private void applyAlone(Entry entry) throws Exception {
     RuntimeException last = entry.failure;
-    for (int attempt = 1; attempt <= unexpectedRedeliveries; attempt++) {
+    int redeliveries = unexpectedRedelivery.getMaximumRedeliveries();
+    long delay = 0;
+    for (int attempt = 1; attempt <= redeliveries; attempt++) {
       stats.retried(ProcessingStats.UNEXPECTED);
       log.warn(
           "retrying message {} alone ({} of {}): {}",
           entry.msg.getMessageId(),
           attempt,
-          unexpectedRedeliveries,
+          redeliveries,
           String.valueOf(last));
-      Thread.sleep(unexpectedDelay.toMillis());
+      delay = unexpectedRedelivery.calculateRedeliveryDelay(delay, attempt);
+      Thread.sleep(delay);
       try {
         entry.result = logic.handle(entry.msg);
         return;

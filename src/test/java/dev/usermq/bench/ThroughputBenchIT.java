@@ -575,12 +575,17 @@ class ThroughputBenchIT {
       throws Exception {
     // delivered events and commands are marked behind their records, every outbox.mark-interval
     // (100 ms): give the last marks a few intervals to be written
-    long marksDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < marksDeadline
-        && count(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
-                + count(db, "SELECT COUNT(*) FROM authz_command WHERE done_at IS NULL")
-            > 0) {
-      Thread.sleep(POLL_MILLIS);
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .pollInterval(java.time.Duration.ofMillis(POLL_MILLIS))
+          .until(
+              () ->
+                  count(db, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+                          + count(db, "SELECT COUNT(*) FROM authz_command WHERE done_at IS NULL")
+                      == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException stillPending) {
+      // reported by the counts below
     }
     List<String> missing = new ArrayList<>();
     Map<String, String> counts = new LinkedHashMap<>();

@@ -15,7 +15,8 @@ import org.springframework.data.redis.core.ValueOperations;
 /**
  * Processed message ids in Redis ({@code SET key NX EX ttl}), as Camel's idempotent consumer writes
  * them when a record is done. A record that ended in the DLQ is done too, but it was not processed:
- * its id is not written, so that a redriven copy is processed instead of skipped.
+ * its id is not written, so that a redriven copy is processed instead of skipped. A duplicate's key
+ * is not written again.
  */
 public class DeadLetterAwareIdempotentRepository extends SpringRedisStringIdempotentRepository {
 
@@ -73,9 +74,16 @@ public class DeadLetterAwareIdempotentRepository extends SpringRedisStringIdempo
         });
   }
 
+  /**
+   * Called by the idempotent consumer when a record is done. Writes nothing for a record that was
+   * dead-lettered, nor for a duplicate: its key was there when it was read (the consumer hands on a
+   * duplicate, {@code skipDuplicate: false}, and would otherwise write its key a second time, a
+   * Redis round trip a duplicate).
+   */
   @Override
   public boolean add(Exchange exchange, String key) {
-    if (exchange.getProperty(DEAD_LETTERED, false, Boolean.class)) {
+    if (exchange.getProperty(DEAD_LETTERED, false, Boolean.class)
+        || exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
       return false;
     }
     return add(key);

@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -223,6 +225,27 @@ class AuthMsgRouteTest extends RouteTestBase {
     userTopic.assertIsSatisfied();
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
     assertThat(redis.getExpire("user:msg:processed:" + msg.getMessageId())).isPositive();
+  }
+
+  @Test
+  void duplicateCostsOneRedisReadAndNoWrite() {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    send(msg);
+    long reads = redisCalls("get");
+    long writes = redisCalls("set");
+
+    send(msg);
+
+    assertThat(redisCalls("get")).as("GET of its key").isEqualTo(reads + 1);
+    assertThat(redisCalls("set")).as("its key is there already: no SET NX").isEqualTo(writes);
+  }
+
+  /** How many times Redis ran the command, from {@code INFO commandstats}. */
+  private long redisCalls(String command) {
+    Properties stats =
+        redis.execute((RedisCallback<Properties>) c -> c.serverCommands().info("commandstats"));
+    String line = stats.getProperty("cmdstat_" + command, "calls=0,");
+    return Long.parseLong(line.substring("calls=".length(), line.indexOf(',')));
   }
 
   @Test

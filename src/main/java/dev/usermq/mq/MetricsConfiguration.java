@@ -48,9 +48,10 @@ public class MetricsConfiguration {
   }
 
   /**
-   * Adds the processing timer to Camel before it starts. Not an event notifier bean of its own:
-   * Camel collects those while its context is being created, and such a bean, being context-aware,
-   * would need that context first and be silently left out.
+   * Adds the processing timer to Camel before it starts, and puts the {@link
+   * ExchangeTimingNotifier} in place of camel-micrometer's exchange event notifier. Not event
+   * notifier beans of their own: Camel collects those while its context is being created, and such
+   * a bean, being context-aware, would need that context first and be silently left out.
    */
   @Bean
   public CamelContextConfiguration processingTimerRegistration(ProcessingStats stats) {
@@ -58,6 +59,7 @@ public class MetricsConfiguration {
       @Override
       public void beforeApplicationStart(CamelContext camel) {
         camel.getManagementStrategy().addEventNotifier(new ProcessingTimer(stats));
+        ExchangeTimingNotifier.replace(camel);
       }
 
       @Override

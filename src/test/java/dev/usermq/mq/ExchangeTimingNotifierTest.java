@@ -1,0 +1,73 @@
+package dev.usermq.mq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.EventNotifier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExchangeTimingNotifierTest {
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final DefaultCamelContext camel = new DefaultCamelContext();
+
+  @AfterEach
+  void stop() {
+    camel.stop();
+  }
+
+  @Test
+  void takesThePlaceOfCamelMicrometersNotifierAndTimesExchangesAndEndpointsAsItDid()
+      throws Exception {
+    MicrometerExchangeEventNotifier starters = new MicrometerExchangeEventNotifier();
+    starters.setCamelContext(camel);
+    starters.setMeterRegistry(registry);
+    camel.getManagementStrategy().addEventNotifier(starters);
+    camel.addRoutes(
+        new RouteBuilder() {
+          @Override
+          public void configure() {
+            from("direct:in").routeId("records").to("log:out?level=OFF");
+          }
+        });
+
+    ExchangeTimingNotifier.replace(camel);
+    camel.start();
+    long before = System.currentTimeMillis();
+    camel.createProducerTemplate().sendBody("direct:in", "a record");
+
+    assertThat(camel.getManagementStrategy().getEventNotifiers())
+        .extracting(EventNotifier::getClass)
+        .contains(ExchangeTimingNotifier.class)
+        .doesNotContain(MicrometerExchangeEventNotifier.class);
+    String timer = MicrometerConstants.DEFAULT_CAMEL_EXCHANGE_EVENT_METER_NAME;
+    assertThat(
+            registry
+                .get(timer)
+                .tag("routeId", "records")
+                .tag("endpointName", "direct://in")
+                .timer()
+                .count())
+        .as("the exchange, by the endpoint it came from")
+        .isEqualTo(1);
+    assertThat(registry.get(timer).tag("endpointName", "log://out").timer().count())
+        .as("the endpoint it was sent to")
+        .isEqualTo(1);
+    assertThat(registry.get(MicrometerConstants.CAMEL_EXCHANGE_LAST_TIME_METER_NAME).gauges())
+        .singleElement()
+        .satisfies(gauge -> assertThat((long) gauge.value()).isGreaterThanOrEqualTo(before));
+  }
+
+  @Test
+  void leavesAContextWithoutCamelMicrometersNotifierAsItIs() {
+    ExchangeTimingNotifier.replace(camel);
+
+    assertThat(camel.getManagementStrategy().getEventNotifiers())
+        .noneMatch(ExchangeTimingNotifier.class::isInstance);
+  }
+}

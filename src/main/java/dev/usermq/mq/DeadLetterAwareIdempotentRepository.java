@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.redis.processor.idempotent.SpringRedisStringIdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -23,11 +25,43 @@ public class DeadLetterAwareIdempotentRepository extends SpringRedisStringIdempo
   /** Exchange property the dead-letter route sets. */
   public static final String DEAD_LETTERED = "usermq.deadLettered";
 
+  private static final Logger LOG =
+      LoggerFactory.getLogger(DeadLetterAwareIdempotentRepository.class);
+
   private final StringRedisTemplate redis;
+  private final ThreadLocal<Set<String>> processedAtPoll = ThreadLocal.withInitial(Set::of);
 
   public DeadLetterAwareIdempotentRepository(StringRedisTemplate redis, String keySpace) {
     super(redis, keySpace);
     this.redis = redis;
+  }
+
+  /**
+   * Remembers, for the records the calling consumer thread polled, which of their ids the store
+   * contains, with one MGET ({@link ProcessedIdsPrefetch}): {@link #contains(Exchange, String)} on
+   * the same thread finds those without asking Redis again, until the next poll. Ids it did not
+   * find are asked for again as usual: a copy of the same message earlier in the poll may have
+   * written its key since. A failing MGET remembers nothing.
+   */
+  public void prefetch(List<String> ids) {
+    Set<String> present = Set.of();
+    if (!ids.isEmpty()) {
+      try {
+        present = containsAny(ids);
+      } catch (RuntimeException redisDown) {
+        LOG.debug("no processed ids prefetched: {}", redisDown.toString());
+      }
+    }
+    processedAtPoll.set(present);
+  }
+
+  /**
+   * Whether the key's message was processed: known from the poll's {@link #prefetch} on this
+   * thread, or else asked of Redis.
+   */
+  @Override
+  public boolean contains(Exchange exchange, String key) {
+    return processedAtPoll.get().contains(key) || contains(key);
   }
 
   /** Those of the keys the store contains: one MGET for a batch's records. */

@@ -3,8 +3,10 @@ package dev.usermq.mq;
 import dev.usermq.config.ConsumerProperties;
 import dev.usermq.config.IdempotencyProperties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.sql.RowMapperFactory;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.ComponentCustomizer;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,6 +37,21 @@ public class MqConfiguration {
         new DeadLetterAwareIdempotentRepository(redis, properties.keySpace());
     repository.setExpiry(properties.ttl().toSeconds());
     return repository;
+  }
+
+  /**
+   * The Kafka clients find the repository in their configuration: the per-record auth route's
+   * consumer runs {@link ProcessedIdsPrefetch} with it after each poll.
+   */
+  @Bean
+  public ComponentCustomizer kafkaProcessedIds(DeadLetterAwareIdempotentRepository repository) {
+    return ComponentCustomizer.builder(KafkaComponent.class)
+        .build(
+            kafka ->
+                kafka
+                    .getConfiguration()
+                    .getAdditionalProperties()
+                    .put(ProcessedIdsPrefetch.REPOSITORY, repository));
   }
 
   /**

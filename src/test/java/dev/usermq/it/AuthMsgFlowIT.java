@@ -16,6 +16,7 @@ import dev.usermq.support.Db;
 import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.KafkaTopics;
 import dev.usermq.support.Msgs;
+import dev.usermq.support.RedisCommands;
 import dev.usermq.tools.DlqRedrive;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
@@ -215,10 +216,15 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     await().atMost(WAIT).until(() -> redis.hasKey("user:msg:processed:" + register.getMessageId()));
     double skipped = counter("duplicate_redis");
     long statements = statementsOnMysql();
+    long gets = RedisCommands.calls(redis, "get");
+    long mgets = RedisCommands.calls(redis, "mget");
 
     produce(register);
 
     await().atMost(WAIT).until(() -> counter("duplicate_redis") > skipped);
+    // found by the MGET of the poll it came in (ProcessedIdsPrefetch), not asked for again
+    assertThat(RedisCommands.calls(redis, "mget") - mgets).isEqualTo(1);
+    assertThat(RedisCommands.calls(redis, "get") - gets).isZero();
     // the one statement between the two readings is the second reading itself
     assertThat(statementsOnMysql() - statements)
         .as("statements run on MySQL while the duplicate was processed")

@@ -18,12 +18,12 @@ import dev.usermq.repository.DependencyUnavailableException;
 import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
+import dev.usermq.support.RedisCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -36,7 +36,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -231,21 +230,15 @@ class AuthMsgRouteTest extends RouteTestBase {
   void duplicateCostsOneRedisReadAndNoWrite() {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     send(msg);
-    long reads = redisCalls("get");
-    long writes = redisCalls("set");
+    long reads = RedisCommands.calls(redis, "get");
+    long writes = RedisCommands.calls(redis, "set");
 
     send(msg);
 
-    assertThat(redisCalls("get")).as("GET of its key").isEqualTo(reads + 1);
-    assertThat(redisCalls("set")).as("its key is there already: no SET NX").isEqualTo(writes);
-  }
-
-  /** How many times Redis ran the command, from {@code INFO commandstats}. */
-  private long redisCalls(String command) {
-    Properties stats =
-        redis.execute((RedisCallback<Properties>) c -> c.serverCommands().info("commandstats"));
-    String line = stats.getProperty("cmdstat_" + command, "calls=0,");
-    return Long.parseLong(line.substring("calls=".length(), line.indexOf(',')));
+    assertThat(RedisCommands.calls(redis, "get")).as("GET of its key").isEqualTo(reads + 1);
+    assertThat(RedisCommands.calls(redis, "set"))
+        .as("its key is there already: no SET NX")
+        .isEqualTo(writes);
   }
 
   @Test

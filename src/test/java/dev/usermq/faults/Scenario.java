@@ -45,7 +45,7 @@ enum Scenario {
       }
     }
   },
-  MARIADB_STOP("mariadb down 30s", "db", 0) {
+  MARIADB_STOP("mariadb down", "db", 0) {
     @Override
     void inject(FaultSuiteIT.Ctx ctx) throws Exception {
       Procs.sleep(5_000);

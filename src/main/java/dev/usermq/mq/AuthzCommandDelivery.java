@@ -5,7 +5,9 @@ import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzSrv;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -27,15 +29,18 @@ public class AuthzCommandDelivery {
   private final AuthzSrv authz;
   private final TransactionTemplate tx;
   private final DeliveryMarks marks;
+  private final FailureClassifier classifier;
 
   public AuthzCommandDelivery(
       AuthzCommandModel commands,
       AuthzSrv authz,
       PlatformTransactionManager transactions,
-      DeliveryMarks marks) {
+      DeliveryMarks marks,
+      FailureClassifier classifier) {
     this.commands = commands;
     this.authz = authz;
     this.marks = marks;
+    this.classifier = classifier;
     this.tx = new TransactionTemplate(transactions);
     // no gap locks: a business transaction adding a command for the same user does not wait
     this.tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -68,8 +73,11 @@ public class AuthzCommandDelivery {
 
   /**
    * Delivers every pending command of the users, in id order, in one transaction that holds their
-   * row locks (a batch's users); returns how many. As {@link #deliverPendingOf(long)}, the first
-   * failure stops the delivery and is thrown after the delivered ones are handed to the marks.
+   * row locks (a batch's users); returns how many. A command that fails for a reason of its own
+   * (authz refused it) stops its user's delivery only: that user's later commands stay pending
+   * behind it, for the relay, and the other users' are delivered. A transient failure (authz down
+   * or slow) stops the whole delivery: each further call would wait for it too. The first failure
+   * is thrown after the delivered ones are handed to the marks.
    */
   public int deliverPendingOf(Collection<Long> userIds) {
     if (userIds.isEmpty()) {
@@ -90,12 +98,20 @@ public class AuthzCommandDelivery {
   private Delivery deliver(List<AuthzCommandRow> pending) {
     List<Long> done = new ArrayList<>();
     RuntimeException failure = null;
+    Set<Long> stopped = new HashSet<>();
     for (AuthzCommandRow command : pending) {
+      if (stopped.contains(command.userId())) {
+        continue;
+      }
       try {
         deliver(command);
       } catch (RuntimeException e) {
-        failure = e;
-        break;
+        failure = failure == null ? e : failure;
+        if (classifier.isTransient(e)) {
+          break;
+        }
+        stopped.add(command.userId());
+        continue;
       }
       done.add(command.id());
     }

@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -13,6 +14,7 @@ import static org.mockito.Mockito.when;
 import dev.usermq.repository.DependencyUnavailableException;
 import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
+import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.repository.rpc.AuthzSrv;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +37,8 @@ class AuthzCommandDeliveryTest {
   @BeforeEach
   void setUp() {
     when(transactions.getTransaction(any())).thenReturn(status);
-    delivery = new AuthzCommandDelivery(commands, authz, transactions, marks);
+    delivery =
+        new AuthzCommandDelivery(commands, authz, transactions, marks, new FailureClassifier());
   }
 
   @Test
@@ -78,6 +81,42 @@ class AuthzCommandDeliveryTest {
 
     assertThatThrownBy(() -> delivery.deliverPendingOf(USER)).hasMessage("boom");
 
+    verify(marks).commandsDone(List.of());
+  }
+
+  @Test
+  void ofSeveralUsersARefusedCommandHoldsBackOnlyItsUsersLaterOnes() {
+    long other = USER + 1;
+    when(commands.lockPendingOfUsers(List.of(USER, other)))
+        .thenReturn(
+            List.of(
+                command(1, grant()),
+                command(2, AuthzCommandRow.grantRole("n", other, "member")),
+                command(3, revoke())));
+    AuthzCallException refused = new AuthzCallException("INVALID_ARGUMENT", null);
+    doThrow(refused).when(authz).grantRole(USER, "member");
+
+    assertThatThrownBy(() -> delivery.deliverPendingOf(List.of(USER, other))).isSameAs(refused);
+
+    verify(authz).grantRole(other, "member");
+    verify(authz, never()).revokeRoles(USER);
+    verify(marks).commandsDone(List.of(2L));
+  }
+
+  @Test
+  void ofSeveralUsersADependencyDownStopsTheWholeDelivery() {
+    long other = USER + 1;
+    when(commands.lockPendingOfUsers(List.of(USER, other)))
+        .thenReturn(
+            List.of(
+                command(1, grant()), command(2, AuthzCommandRow.grantRole("n", other, "member"))));
+    DependencyUnavailableException down =
+        new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
+    doThrow(down).when(authz).grantRole(USER, "member");
+
+    assertThatThrownBy(() -> delivery.deliverPendingOf(List.of(USER, other))).isSameAs(down);
+
+    verify(authz, never()).grantRole(other, "member");
     verify(marks).commandsDone(List.of());
   }
 

@@ -216,6 +216,31 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
   }
 
   @Test
+  void anAuthzCommandRefusedForOneUserLeavesItForTheRelayAndTheOtherUsersGetTheirsNow()
+      throws Exception {
+    AuthMsg refused = Msgs.register("wechat", Msgs.openId());
+    AuthMsg second = Msgs.register("wechat", Msgs.openId());
+    AuthMsg third = Msgs.register("wechat", Msgs.openId());
+    // the first grant (the oldest command: the first record's user) is refused, the rest pass
+    doThrow(new AuthzCallException("authz refused", null))
+        .doNothing()
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+
+    Exchange result = new Batch().add(0, refused).add(0, second).add(1, third).send();
+
+    assertThat(result.getException()).as("the records' work is committed").isNull();
+    deliveryMarks.flush();
+    long refusedUser = db.userOf("wechat", refused.getOpenId()).orElseThrow();
+    assertThat(db.pendingAuthzCommands(refusedUser)).containsExactly("GRANT_ROLE");
+    for (AuthMsg granted : List.of(second, third)) {
+      long userId = db.userOf("wechat", granted.getOpenId()).orElseThrow();
+      verify(authz).grantRole(userId, "member");
+      assertThat(db.pendingAuthzCommands(userId)).isEmpty();
+    }
+  }
+
+  @Test
   void aCopyOfARecordInTheSameBatchIsAppliedOnce() throws Exception {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     Batch batch = new Batch().add(0, msg).add(1, msg);

@@ -614,11 +614,7 @@ class AuthMsgRouteTest extends RouteTestBase {
 
   private java.util.List<String> pendingAuthzCommands(long userId) {
     deliveryMarks.flush();
-    return jdbc.sql(
-            "SELECT command FROM authz_command WHERE user_id = ? AND done_at IS NULL ORDER BY id")
-        .param(userId)
-        .query(String.class)
-        .list();
+    return db.pendingAuthzCommands(userId);
   }
 
   @Autowired javax.sql.DataSource dataSource;

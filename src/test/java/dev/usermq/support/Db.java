@@ -1,5 +1,6 @@
 package dev.usermq.support;
 
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -41,5 +42,14 @@ public record Db(JdbcClient jdbc) {
         .param(userId)
         .query(Integer.class)
         .single();
+  }
+
+  /** The user's authz commands not marked done, oldest first (flush the delivery marks first). */
+  public List<String> pendingAuthzCommands(long userId) {
+    return jdbc.sql(
+            "SELECT command FROM authz_command WHERE user_id = ? AND done_at IS NULL ORDER BY id")
+        .param(userId)
+        .query(String.class)
+        .list();
   }
 }

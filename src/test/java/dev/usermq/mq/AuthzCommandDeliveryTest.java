@@ -26,6 +26,7 @@ import org.springframework.transaction.TransactionStatus;
 class AuthzCommandDeliveryTest {
 
   private static final long USER = 7;
+  private static final long OTHER = 8;
 
   private final AuthzCommandModel commands = mock(AuthzCommandModel.class);
   private final AuthzSrv authz = mock(AuthzSrv.class);
@@ -86,38 +87,38 @@ class AuthzCommandDeliveryTest {
 
   @Test
   void ofSeveralUsersARefusedCommandHoldsBackOnlyItsUsersLaterOnes() {
-    long other = USER + 1;
-    when(commands.lockPendingOfUsers(List.of(USER, other)))
-        .thenReturn(
-            List.of(
-                command(1, grant()),
-                command(2, AuthzCommandRow.grantRole("n", other, "member")),
-                command(3, revoke())));
     AuthzCallException refused = new AuthzCallException("INVALID_ARGUMENT", null);
     doThrow(refused).when(authz).grantRole(USER, "member");
 
-    assertThatThrownBy(() -> delivery.deliverPendingOf(List.of(USER, other))).isSameAs(refused);
+    assertThatThrownBy(this::deliverGrantOfEachThenRevokeOfUser).isSameAs(refused);
 
-    verify(authz).grantRole(other, "member");
+    verify(authz).grantRole(OTHER, "member");
     verify(authz, never()).revokeRoles(USER);
     verify(marks).commandsDone(List.of(2L));
   }
 
   @Test
   void ofSeveralUsersADependencyDownStopsTheWholeDelivery() {
-    long other = USER + 1;
-    when(commands.lockPendingOfUsers(List.of(USER, other)))
-        .thenReturn(
-            List.of(
-                command(1, grant()), command(2, AuthzCommandRow.grantRole("n", other, "member"))));
     DependencyUnavailableException down =
         new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
     doThrow(down).when(authz).grantRole(USER, "member");
 
-    assertThatThrownBy(() -> delivery.deliverPendingOf(List.of(USER, other))).isSameAs(down);
+    assertThatThrownBy(this::deliverGrantOfEachThenRevokeOfUser).isSameAs(down);
 
-    verify(authz, never()).grantRole(other, "member");
+    verify(authz, never()).grantRole(OTHER, "member");
+    verify(authz, never()).revokeRoles(USER);
     verify(marks).commandsDone(List.of());
+  }
+
+  /** A batch of both users: USER's grant (id 1), OTHER's grant (2), USER's revoke (3). */
+  private int deliverGrantOfEachThenRevokeOfUser() {
+    when(commands.lockPendingOfUsers(List.of(USER, OTHER)))
+        .thenReturn(
+            List.of(
+                command(1, grant()),
+                command(2, AuthzCommandRow.grantRole("n", OTHER, "member")),
+                command(3, revoke())));
+    return delivery.deliverPendingOf(List.of(USER, OTHER));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.usermq.logic;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import dev.usermq.repository.Repository;
+import dev.usermq.repository.model.AuthMsgLedger;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.model.OutboxRow;
@@ -117,9 +118,60 @@ public class AuthMsgLogic {
         repo.authzCommandModel().findBySourceMessageIdAndDoneAtIsNullOrderById(messageId));
   }
 
+  /**
+   * Claims the ledger rows of prepared messages, whose ids must differ, in one statement, in the
+   * caller's transaction, which must be open; each is then applied with {@link #applyClaimed} and
+   * all marked processed with {@link #markProcessed}, in the same transaction. A message already in
+   * the ledger, or claimed by a concurrent transaction that commits, fails the claim of all of them
+   * with a {@link org.springframework.dao.DuplicateKeyException}.
+   */
+  public void claim(List<Prepared> prepared) {
+    repo.authMsgModel()
+        .claimAll(
+            prepared.stream()
+                .map(
+                    p ->
+                        new AuthMsgLedger.Claim(
+                            p.msg.getMessageId(), kindName(p.msg.getKind()), p.msg.getUserId()))
+                .toList());
+  }
+
+  /**
+   * Applies a message whose ledger row the caller's open transaction claimed ({@link #claim}): its
+   * business rows, events and authz commands; its outcome is for {@link #markProcessed}.
+   */
+  public AuthMsgResult applyClaimed(Prepared prepared) {
+    return decide(prepared.msg, prepared.permission);
+  }
+
+  /**
+   * Records the outcomes of messages claimed by the caller's open transaction, in one statement.
+   */
+  public void markProcessed(List<AuthMsgResult> results) {
+    int marked =
+        repo.authMsgModel()
+            .markAllAsProcessed(
+                results.stream()
+                    .map(
+                        r ->
+                            new AuthMsgLedger.Processed(
+                                r.messageId(), r.outcome().name(), r.userId()))
+                    .toList());
+    if (marked != results.size()) {
+      throw new IllegalStateException(
+          "marked " + marked + " of " + results.size() + " claimed messages processed");
+    }
+  }
+
   private AuthMsgResult apply(AuthMsg msg, Permission permission) {
-    String messageId = msg.getMessageId();
-    repo.authMsgModel().claim(messageId, kindName(msg.getKind()), msg.getUserId());
+    repo.authMsgModel().claim(msg.getMessageId(), kindName(msg.getKind()), msg.getUserId());
+    AuthMsgResult result = decide(msg, permission);
+    repo.authMsgModel()
+        .markAsProcessed(result.messageId(), result.outcome().name(), result.userId());
+    return result;
+  }
+
+  private AuthMsgResult decide(AuthMsg msg, Permission permission) {
     Decision decision =
         switch (msg.getKind()) {
           case AUTH_MSG_KIND_REGISTER -> register(msg);
@@ -128,9 +180,8 @@ public class AuthMsgLogic {
           case AUTH_MSG_KIND_DEACTIVATE -> deactivate(msg);
           default -> throw new IllegalArgumentException("not a valid kind: " + msg.getKind());
         };
-    repo.authMsgModel().markAsProcessed(messageId, decision.outcome().name(), decision.userId());
     return new AuthMsgResult(
-        messageId,
+        msg.getMessageId(),
         kindName(msg.getKind()),
         decision.outcome(),
         decision.userId(),

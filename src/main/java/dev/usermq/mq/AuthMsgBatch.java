@@ -5,11 +5,13 @@ import static dev.usermq.mq.InvalidAuthMsgException.PARSE_ERROR;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.usermq.logic.AuthMsgLogic;
 import dev.usermq.logic.AuthMsgResult;
+import dev.usermq.logic.Outcome;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.OutboxRow;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +29,7 @@ import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -334,43 +337,108 @@ public class AuthMsgBatch {
   /**
    * Applies the entries, in order, in as few transactions as their failures allow: all in one,
    * unless one fails for a reason of its own; then the ones before it in one, it alone (retried,
-   * perhaps dead-lettered), and the ones after it together again.
+   * perhaps dead-lettered), and the ones after it together again. The ledger rows of a
+   * transaction's records are claimed in one statement and marked processed in one, so a
+   * transaction holds each message id once: a copy of a record starts the next one, and is a
+   * duplicate if its first copy was applied.
    */
   private void applyAll(List<Entry> entries) throws Exception {
+    Set<String> applied = new HashSet<>();
     int from = 0;
-    int to = entries.size();
+    int to = -1;
+    int alone = -1;
     while (from < entries.size()) {
-      int failed = applyTogether(entries, from, to);
-      if (failed < 0) {
-        from = to;
-        to = entries.size();
+      Entry entry = entries.get(from);
+      if (applied.contains(entry.msg.getMessageId())) {
+        entry.result = copyOfApplied(entry, entries.subList(0, from));
+        from++;
+        to = -1;
+        continue;
+      }
+      int end = to < 0 ? together(entries, from, applied) : to;
+      int failed = end == from || from == alone ? from : applyTogether(entries, from, end);
+      if (failed == CLAIM_CONFLICT) {
+        for (int i = from; i < end; i++) {
+          applyAlone(entries.get(i), false);
+        }
       } else if (failed > from) {
         to = failed;
-      } else {
-        applyAlone(entries.get(failed));
-        from = failed + 1;
-        to = entries.size();
+        alone = failed;
+        continue;
+      } else if (failed == from) {
+        applyAlone(entries.get(from), true);
+        end = from + 1;
       }
+      for (int i = from; i < end; i++) {
+        if (entries.get(i).result != null) {
+          applied.add(entries.get(i).msg.getMessageId());
+        }
+      }
+      from = end;
+      to = -1;
     }
   }
 
   /**
-   * Applies entries [from, to) in one transaction and returns -1, or rolls it back and returns the
-   * index of the entry that failed for a reason of its own. A transient failure is thrown.
+   * The end of the entries from {@code from} that can go in one transaction: up to the first that
+   * is not prepared, or whose message id one before it in the run has, or was applied.
+   */
+  private static int together(List<Entry> entries, int from, Set<String> applied) {
+    Set<String> ids = new HashSet<>();
+    int end = from;
+    while (end < entries.size()) {
+      Entry entry = entries.get(end);
+      String id = entry.msg.getMessageId();
+      if (entry.prepared == null || applied.contains(id) || !ids.add(id)) {
+        break;
+      }
+      end++;
+    }
+    return end;
+  }
+
+  /**
+   * A copy of a record applied earlier in the batch: a duplicate, whose events and authz commands
+   * its first copy delivers.
+   */
+  private static AuthMsgResult copyOfApplied(Entry copy, List<Entry> before) {
+    String id = copy.msg.getMessageId();
+    for (Entry earlier : before) {
+      if (earlier.result != null && id.equals(earlier.msg.getMessageId())) {
+        return new AuthMsgResult(
+            id,
+            earlier.result.kind(),
+            Outcome.DUPLICATE,
+            earlier.result.userId(),
+            List.of(),
+            List.of());
+      }
+    }
+    throw new IllegalStateException("no applied record " + id + " before its copy");
+  }
+
+  /**
+   * Applies entries [from, to), whose message ids differ, in one transaction and returns {@link
+   * #APPLIED}; or rolls it back and returns the index of the entry that failed for a reason of its
+   * own, or {@link #CLAIM_CONFLICT} when one of their ledger rows was claimed by another
+   * transaction. A transient failure is thrown.
    */
   private int applyTogether(List<Entry> entries, int from, int to) {
-    int[] failed = {-1};
+    List<Entry> range = entries.subList(from, to);
+    int[] failed = {APPLIED};
     try {
       tx.executeWithoutResult(
           status -> {
+            try {
+              logic.claim(range.stream().map(e -> e.prepared).toList());
+            } catch (DuplicateKeyException e) {
+              failed[0] = CLAIM_CONFLICT;
+              throw new RecordFailed();
+            }
             for (int i = from; i < to; i++) {
               Entry entry = entries.get(i);
-              if (entry.prepared == null) {
-                failed[0] = i;
-                throw new RecordFailed();
-              }
               try {
-                entry.result = logic.apply(entry.prepared);
+                entry.result = logic.applyClaimed(entry.prepared);
               } catch (RuntimeException e) {
                 if (classifier.isTransient(e)) {
                   throw e;
@@ -380,16 +448,15 @@ public class AuthMsgBatch {
                 throw new RecordFailed();
               }
             }
+            logic.markProcessed(range.stream().map(e -> e.result).toList());
           });
-      return -1;
-    } catch (RecordFailed rolledBack) {
-      for (int i = from; i < failed[0]; i++) {
-        entries.get(i).result = null;
-      }
-      return failed[0];
+      return APPLIED;
     } catch (RuntimeException e) {
-      for (int i = from; i < to; i++) {
-        entries.get(i).result = null;
+      for (Entry entry : range) {
+        entry.result = null;
+      }
+      if (e instanceof RecordFailed) {
+        return failed[0];
       }
       throw e;
     }
@@ -401,10 +468,21 @@ public class AuthMsgBatch {
    * dead-lettered as {@code RETRIES_EXHAUSTED}. The consumer's thread waits between the retries, as
    * Camel's redelivery does in the per-record route.
    */
-  private void applyAlone(Entry entry) throws Exception {
+  private void applyAlone(Entry entry, boolean failedBefore) throws Exception {
     RuntimeException last = entry.failure;
     int redeliveries = unexpectedRedelivery.getMaximumRedeliveries();
     long delay = 0;
+    if (!failedBefore) {
+      try {
+        entry.result = logic.handle(entry.msg);
+        return;
+      } catch (RuntimeException e) {
+        if (classifier.isTransient(e)) {
+          throw e;
+        }
+        last = e;
+      }
+    }
     for (int attempt = 1; attempt <= redeliveries; attempt++) {
       stats.retried(ProcessingStats.UNEXPECTED);
       log.warn(
@@ -442,6 +520,14 @@ public class AuthMsgBatch {
       throw record.getException();
     }
   }
+
+  /** What {@link #applyTogether} returns when it applied all its entries. */
+  private static final int APPLIED = -1;
+
+  /**
+   * What {@link #applyTogether} returns when another transaction had claimed one of its records.
+   */
+  private static final int CLAIM_CONFLICT = -2;
 
   /** Rolls back the transaction of a batch when one of its records failed on its own. */
   private static final class RecordFailed extends RuntimeException {

@@ -1,6 +1,7 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -13,12 +14,16 @@ import static org.mockito.Mockito.verify;
 import dev.usermq.mq.DeliveryMarks;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.DependencyUnavailableException;
+import dev.usermq.repository.model.AuthMsgModel;
 import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The batch route: a batch's records applied together, bad input and records failing on their own
@@ -41,6 +47,8 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
   @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
   @Autowired DeliveryMarks deliveryMarks;
+  @Autowired AuthMsgModel ledger;
+  @Autowired TransactionTemplate transactions;
 
   private Db db;
   private MockEndpoint userTopic;
@@ -241,17 +249,61 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
   }
 
   @Test
-  void aCopyOfARecordInTheSameBatchIsAppliedOnce() throws Exception {
+  void aCopyOfARecordInTheSameBatchIsAppliedOnceAndItsEventSentOnce() throws Exception {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
-    Batch batch = new Batch().add(0, msg).add(1, msg);
+    AuthMsg other = Msgs.register("wechat", Msgs.openId());
+    Batch batch = new Batch().add(0, msg).add(1, other).add(1, msg);
 
     Exchange result = batch.send();
 
     assertThat(result.getException()).isNull();
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+    assertThat(db.outcome(other.getMessageId())).contains("APPLIED");
     long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
     verify(authz, times(1)).grantRole(userId, "member");
     assertThat(dlq.getReceivedExchanges()).isEmpty();
+    // the copy is a duplicate of the record applied in this batch, whose event is sent once
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("event-id"))
+        .containsExactly(msg.getMessageId() + ":user.count", other.getMessageId() + ":user.count");
+    verify(stats, never()).retried(anyString());
+  }
+
+  @Test
+  void aRecordAnotherConsumerClaimsMeanwhileIsADuplicateAndTheOthersAreApplied() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    AuthMsg other = Msgs.register("wechat", Msgs.openId());
+    Batch batch = new Batch().add(0, other).add(0, msg);
+    CountDownLatch claimed = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // another consumer's transaction: it has claimed the message when the batch looks it up, and
+    // commits while the batch's claim waits for it
+    CompletableFuture<Void> anotherConsumer =
+        CompletableFuture.runAsync(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      ledger.claim(msg.getMessageId(), "REGISTER", 0);
+                      ledger.markAsProcessed(msg.getMessageId(), "NOOP", 0);
+                      claimed.countDown();
+                      await().until(() -> release.getCount() == 0);
+                    }));
+    assertThat(claimed.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Exchange> result = CompletableFuture.supplyAsync(batch::send);
+    await().until(() -> db.transactionsWaitingForALock() > 0);
+    release.countDown();
+    anotherConsumer.get(10, TimeUnit.SECONDS);
+
+    assertThat(result.get(30, TimeUnit.SECONDS).getException()).isNull();
+    assertThat(db.outcome(msg.getMessageId())).contains("NOOP");
+    assertThat(db.userOf("wechat", msg.getOpenId())).isEmpty();
+    assertThat(db.outcome(other.getMessageId())).contains("APPLIED");
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("event-id"))
+        .containsExactly(other.getMessageId() + ":user.count");
+    assertThat(dlq.getReceivedExchanges()).isEmpty();
+    verify(stats, never()).retried(anyString());
   }
 
   @Test

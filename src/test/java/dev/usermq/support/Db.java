@@ -30,6 +30,14 @@ public record Db(JdbcClient jdbc) {
         .optional();
   }
 
+  /** How many transactions wait for a row lock another holds. */
+  public int transactionsWaitingForALock() {
+    return jdbc.sql(
+            "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")
+        .query(Integer.class)
+        .single();
+  }
+
   public int ledgerRows(String messageId) {
     return jdbc.sql("SELECT COUNT(*) FROM auth_msg WHERE message_id = ?")
         .param(messageId)

@@ -1,10 +1,12 @@
 package dev.usermq.repository.model;
 
+import java.util.List;
+
 /**
  * The two writes every applied message makes to the {@code auth_msg} ledger, as statements written
  * out once and sent through the service's {@code JdbcTemplate} (the caller's transaction, a
  * caller's deadline as the query timeout), where Spring Data JDBC would bind each call's parameters
- * through its conversions again.
+ * through its conversions again. A batch of messages makes each write once for all of them.
  */
 public interface AuthMsgLedger {
 
@@ -16,4 +18,23 @@ public interface AuthMsgLedger {
 
   /** Records the outcome of a claimed message and marks it processed. */
   boolean markAsProcessed(String messageId, String outcome, long userId);
+
+  /**
+   * {@link #claim} for several messages, whose ids must differ, in one statement (a few for a great
+   * many): a message already in the ledger, or claimed by a concurrent transaction that then
+   * commits, fails them all with a duplicate key.
+   */
+  void claimAll(List<Claim> claims);
+
+  /**
+   * {@link #markAsProcessed} for several claimed messages, whose ids must differ, in one statement
+   * (a few for a great many); returns how many rows it updated.
+   */
+  int markAllAsProcessed(List<Processed> outcomes);
+
+  /** The ledger row a message claims. */
+  record Claim(String messageId, String kind, long userId) {}
+
+  /** The outcome of a claimed message. */
+  record Processed(String messageId, String outcome, long userId) {}
 }

@@ -1,13 +1,26 @@
 package dev.usermq.mq;
 
+import dev.usermq.config.AuthzProperties;
 import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzSrv;
+import io.opentelemetry.context.Context;
+import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -30,17 +43,37 @@ public class AuthzCommandDelivery {
   private final TransactionTemplate tx;
   private final DeliveryMarks marks;
   private final FailureClassifier classifier;
+  private final Executor calls;
 
+  @Autowired
   public AuthzCommandDelivery(
       AuthzCommandModel commands,
       AuthzSrv authz,
       PlatformTransactionManager transactions,
       DeliveryMarks marks,
-      FailureClassifier classifier) {
+      FailureClassifier classifier,
+      AuthzProperties properties) {
+    this(
+        commands,
+        authz,
+        transactions,
+        marks,
+        classifier,
+        callPool(properties.deliveryConcurrency()));
+  }
+
+  AuthzCommandDelivery(
+      AuthzCommandModel commands,
+      AuthzSrv authz,
+      PlatformTransactionManager transactions,
+      DeliveryMarks marks,
+      FailureClassifier classifier,
+      Executor calls) {
     this.commands = commands;
     this.authz = authz;
     this.marks = marks;
     this.classifier = classifier;
+    this.calls = calls;
     this.tx = new TransactionTemplate(transactions);
     // no gap locks: a business transaction adding a command for the same user does not wait
     this.tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
@@ -72,23 +105,48 @@ public class AuthzCommandDelivery {
   }
 
   /**
-   * Delivers every pending command of the users, in id order, in one transaction that holds their
-   * row locks (a batch's users); returns how many. A command that fails for a reason of its own
-   * (authz refused it) stops its user's delivery only: that user's later commands stay pending
-   * behind it, for the relay, and the other users' are delivered. A transient failure (authz down
-   * or slow) stops the whole delivery: each further call would wait for it too. The first failure
-   * is thrown after the delivered ones are handed to the marks.
+   * Delivers every pending command of the users in one transaction that holds their row locks (a
+   * batch's users); returns how many. Each user's commands go in id order, one at a time; the users
+   * go at once, in rounds: the first pending command of each user, then the second of each, and so
+   * on, each round's calls made together ({@code authz.delivery-concurrency} at most at a time). A
+   * command that fails for a reason of its own (authz refused it) stops its user's delivery only:
+   * that user's later commands stay pending behind it, for the relay, and the other users' are
+   * delivered. A transient failure (authz down or slow) ends the delivery with its round: each
+   * further call would wait for it too. The failure of the lowest command id is thrown after the
+   * delivered ones are handed to the marks.
    */
   public int deliverPendingOf(Collection<Long> userIds) {
     if (userIds.isEmpty()) {
       return 0;
     }
-    Delivery delivery = tx.execute(status -> deliver(commands.lockPendingOfUsers(userIds)));
+    Delivery delivery = tx.execute(status -> deliverInRounds(commands.lockPendingOfUsers(userIds)));
     marks.commandsDone(delivery.done());
     if (delivery.failure() != null) {
       throw delivery.failure();
     }
     return delivery.done().size();
+  }
+
+  /** Stops the threads of the calls made at once. */
+  @PreDestroy
+  public void close() {
+    if (calls instanceof ExecutorService pool) {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * The threads of the calls a delivery to several users makes at once: {@code size} at most, gone
+   * when idle; each call runs in the trace context of the delivery that made it.
+   */
+  private static ExecutorService callPool(int size) {
+    CustomizableThreadFactory threads = new CustomizableThreadFactory("authz-delivery-");
+    threads.setDaemon(true);
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+    pool.allowCoreThreadTimeOut(true);
+    return Context.taskWrapping(pool);
   }
 
   private Delivery deliverAll(long userId) {
@@ -97,25 +155,70 @@ public class AuthzCommandDelivery {
 
   private Delivery deliver(List<AuthzCommandRow> pending) {
     List<Long> done = new ArrayList<>();
-    RuntimeException failure = null;
-    Set<Long> stopped = new HashSet<>();
     for (AuthzCommandRow command : pending) {
-      if (stopped.contains(command.userId())) {
-        continue;
-      }
       try {
         deliver(command);
       } catch (RuntimeException e) {
-        failure = failure == null ? e : failure;
-        if (classifier.isTransient(e)) {
-          break;
-        }
-        stopped.add(command.userId());
-        continue;
+        return new Delivery(done, e);
       }
       done.add(command.id());
     }
-    return new Delivery(done, failure);
+    return new Delivery(done, null);
+  }
+
+  private Delivery deliverInRounds(List<AuthzCommandRow> pending) {
+    Map<Long, List<AuthzCommandRow>> byUser = new LinkedHashMap<>();
+    for (AuthzCommandRow command : pending) {
+      byUser.computeIfAbsent(command.userId(), u -> new ArrayList<>()).add(command);
+    }
+    List<Long> done = new ArrayList<>();
+    List<AuthzCommandRow> failed = new ArrayList<>();
+    Map<Long, RuntimeException> failures = new HashMap<>();
+    boolean dependencyDown = false;
+    for (int round = 0; !dependencyDown; round++) {
+      List<AuthzCommandRow> calls = new ArrayList<>();
+      for (List<AuthzCommandRow> ofUser : byUser.values()) {
+        AuthzCommandRow command = round < ofUser.size() ? ofUser.get(round) : null;
+        if (command != null && !failures.containsKey(command.userId())) {
+          calls.add(command);
+        }
+      }
+      if (calls.isEmpty()) {
+        break;
+      }
+      List<CompletableFuture<RuntimeException>> results = new ArrayList<>(calls.size());
+      for (AuthzCommandRow command : calls) {
+        results.add(CompletableFuture.supplyAsync(() -> failureOf(command), this.calls));
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        AuthzCommandRow command = calls.get(i);
+        RuntimeException failure = results.get(i).join();
+        if (failure == null) {
+          done.add(command.id());
+        } else {
+          failures.put(command.userId(), failure);
+          failed.add(command);
+          dependencyDown |= classifier.isTransient(failure);
+        }
+      }
+    }
+    done.sort(null);
+    RuntimeException first =
+        failed.stream()
+            .min(Comparator.comparing(AuthzCommandRow::id))
+            .map(command -> failures.get(command.userId()))
+            .orElse(null);
+    return new Delivery(done, first);
+  }
+
+  /** Delivers the command; returns null, or the failure. */
+  private RuntimeException failureOf(AuthzCommandRow command) {
+    try {
+      deliver(command);
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
   }
 
   private void deliver(AuthzCommandRow command) {

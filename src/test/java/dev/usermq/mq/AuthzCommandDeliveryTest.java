@@ -3,6 +3,8 @@ package dev.usermq.mq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -17,6 +19,12 @@ import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.repository.rpc.AuthzSrv;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -33,13 +41,20 @@ class AuthzCommandDeliveryTest {
   private final PlatformTransactionManager transactions = mock(PlatformTransactionManager.class);
   private final TransactionStatus status = mock(TransactionStatus.class);
   private final DeliveryMarks marks = mock(DeliveryMarks.class);
+  private final ExecutorService calls = Executors.newFixedThreadPool(2);
   private AuthzCommandDelivery delivery;
 
   @BeforeEach
   void setUp() {
     when(transactions.getTransaction(any())).thenReturn(status);
     delivery =
-        new AuthzCommandDelivery(commands, authz, transactions, marks, new FailureClassifier());
+        new AuthzCommandDelivery(
+            commands, authz, transactions, marks, new FailureClassifier(), calls);
+  }
+
+  @AfterEach
+  void stopCalls() {
+    calls.shutdownNow();
   }
 
   @Test
@@ -86,38 +101,89 @@ class AuthzCommandDeliveryTest {
   }
 
   @Test
+  void ofSeveralUsersEachGetsItsCommandsInOrderAndTheUsersAtOnce() throws Exception {
+    CountDownLatch otherCalled = new CountDownLatch(1);
+    AtomicBoolean otherInFlightWithUser = new AtomicBoolean();
+    doAnswer(
+            call -> {
+              otherInFlightWithUser.set(otherCalled.await(5, TimeUnit.SECONDS));
+              return null;
+            })
+        .when(authz)
+        .grantRole(USER, "member");
+    doAnswer(
+            call -> {
+              otherCalled.countDown();
+              return null;
+            })
+        .when(authz)
+        .grantRole(OTHER, "member");
+
+    assertThat(deliverGrantThenRevokeOfEach()).isEqualTo(4);
+
+    assertThat(otherInFlightWithUser).isTrue();
+    InOrder ofUser = inOrder(authz);
+    ofUser.verify(authz).grantRole(USER, "member");
+    ofUser.verify(authz).revokeRoles(USER);
+    InOrder ofOther = inOrder(authz);
+    ofOther.verify(authz).grantRole(OTHER, "member");
+    ofOther.verify(authz).revokeRoles(OTHER);
+    verify(transactions, times(1)).getTransaction(any());
+    verify(marks).commandsDone(List.of(1L, 2L, 3L, 4L));
+  }
+
+  @Test
   void ofSeveralUsersARefusedCommandHoldsBackOnlyItsUsersLaterOnes() {
     AuthzCallException refused = new AuthzCallException("INVALID_ARGUMENT", null);
     doThrow(refused).when(authz).grantRole(USER, "member");
 
-    assertThatThrownBy(this::deliverGrantOfEachThenRevokeOfUser).isSameAs(refused);
+    assertThatThrownBy(this::deliverGrantThenRevokeOfEach).isSameAs(refused);
 
-    verify(authz).grantRole(OTHER, "member");
     verify(authz, never()).revokeRoles(USER);
-    verify(marks).commandsDone(List.of(2L));
+    verify(authz).grantRole(OTHER, "member");
+    verify(authz).revokeRoles(OTHER);
+    verify(marks).commandsDone(List.of(2L, 4L));
   }
 
   @Test
-  void ofSeveralUsersADependencyDownStopsTheWholeDelivery() {
+  void ofSeveralUsersADependencyDownEndsTheDeliveryWithTheCallsMadeWithIt() {
     DependencyUnavailableException down =
         new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
     doThrow(down).when(authz).grantRole(USER, "member");
 
-    assertThatThrownBy(this::deliverGrantOfEachThenRevokeOfUser).isSameAs(down);
+    assertThatThrownBy(this::deliverGrantThenRevokeOfEach).isSameAs(down);
 
-    verify(authz, never()).grantRole(OTHER, "member");
-    verify(authz, never()).revokeRoles(USER);
+    // OTHER's grant went with USER's; no call after them
+    verify(authz).grantRole(OTHER, "member");
+    verify(authz, never()).revokeRoles(anyLong());
+    verify(marks).commandsDone(List.of(2L));
+  }
+
+  @Test
+  void ofSeveralUsersTheFailureOfTheLowestCommandIsThrown() {
+    AuthzCallException refused = new AuthzCallException("INVALID_ARGUMENT", null);
+    DependencyUnavailableException down =
+        new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
+    doThrow(down).when(authz).grantRole(OTHER, "member");
+    doThrow(refused).when(authz).grantRole(USER, "member");
+
+    assertThatThrownBy(this::deliverGrantThenRevokeOfEach).isSameAs(refused);
+
     verify(marks).commandsDone(List.of());
   }
 
-  /** A batch of both users: USER's grant (id 1), OTHER's grant (2), USER's revoke (3). */
-  private int deliverGrantOfEachThenRevokeOfUser() {
+  /**
+   * A batch of both users: USER's grant (id 1), OTHER's grant (2), USER's revoke (3), OTHER's
+   * revoke (4).
+   */
+  private int deliverGrantThenRevokeOfEach() {
     when(commands.lockPendingOfUsers(List.of(USER, OTHER)))
         .thenReturn(
             List.of(
                 command(1, grant()),
                 command(2, AuthzCommandRow.grantRole("n", OTHER, "member")),
-                command(3, revoke())));
+                command(3, revoke()),
+                command(4, AuthzCommandRow.revokeRoles("n", OTHER))));
     return delivery.deliverPendingOf(List.of(USER, OTHER));
   }
 

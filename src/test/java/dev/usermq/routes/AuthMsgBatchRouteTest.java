@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doNothing;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
@@ -229,9 +230,15 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
     AuthMsg refused = Msgs.register("wechat", Msgs.openId());
     AuthMsg second = Msgs.register("wechat", Msgs.openId());
     AuthMsg third = Msgs.register("wechat", Msgs.openId());
-    // the first grant (the oldest command: the first record's user) is refused, the rest pass
-    doThrow(new AuthzCallException("authz refused", null))
-        .doNothing()
+    // the grant of the first record's user is refused, the others pass (the calls go at once)
+    doAnswer(
+            call -> {
+              if (db.userOf("wechat", refused.getOpenId()).orElseThrow()
+                  == call.<Long>getArgument(0)) {
+                throw new AuthzCallException("authz refused", null);
+              }
+              return null;
+            })
         .when(authz)
         .grantRole(anyLong(), eq("member"));
 

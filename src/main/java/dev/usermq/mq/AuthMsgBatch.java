@@ -463,36 +463,29 @@ public class AuthMsgBatch {
   }
 
   /**
-   * A record that failed for a reason of its own, retried alone with the per-record route's policy
-   * for such failures ({@code unexpectedRedeliveryPolicy}, from {@code retry.unexpected.*}), then
-   * dead-lettered as {@code RETRIES_EXHAUSTED}. The consumer's thread waits between the retries, as
-   * Camel's redelivery does in the per-record route.
+   * A record applied alone, in its own transaction: first tried unless it failed before ({@code
+   * failedBefore}, in its batch's transaction or its preparation); one that failed for a reason of
+   * its own is retried alone with the per-record route's policy for such failures ({@code
+   * unexpectedRedeliveryPolicy}, from {@code retry.unexpected.*}), then dead-lettered as {@code
+   * RETRIES_EXHAUSTED}. The consumer's thread waits between the retries, as Camel's redelivery does
+   * in the per-record route.
    */
   private void applyAlone(Entry entry, boolean failedBefore) throws Exception {
     RuntimeException last = entry.failure;
     int redeliveries = unexpectedRedelivery.getMaximumRedeliveries();
     long delay = 0;
-    if (!failedBefore) {
-      try {
-        entry.result = logic.handle(entry.msg);
-        return;
-      } catch (RuntimeException e) {
-        if (classifier.isTransient(e)) {
-          throw e;
-        }
-        last = e;
+    for (int attempt = failedBefore ? 1 : 0; attempt <= redeliveries; attempt++) {
+      if (attempt > 0) {
+        stats.retried(ProcessingStats.UNEXPECTED);
+        log.warn(
+            "retrying message {} alone ({} of {}): {}",
+            entry.msg.getMessageId(),
+            attempt,
+            redeliveries,
+            String.valueOf(last));
+        delay = unexpectedRedelivery.calculateRedeliveryDelay(delay, attempt);
+        Thread.sleep(delay);
       }
-    }
-    for (int attempt = 1; attempt <= redeliveries; attempt++) {
-      stats.retried(ProcessingStats.UNEXPECTED);
-      log.warn(
-          "retrying message {} alone ({} of {}): {}",
-          entry.msg.getMessageId(),
-          attempt,
-          redeliveries,
-          String.valueOf(last));
-      delay = unexpectedRedelivery.calculateRedeliveryDelay(delay, attempt);
-      Thread.sleep(delay);
       try {
         entry.result = logic.handle(entry.msg);
         return;

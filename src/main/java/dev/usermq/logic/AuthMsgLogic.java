@@ -6,9 +6,11 @@ import dev.usermq.repository.Repository;
 import dev.usermq.repository.model.AuthMsgLedger;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.AuthzCommandRow;
+import dev.usermq.repository.model.HeldInserts;
 import dev.usermq.repository.model.OutboxRow;
 import dev.usermq.repository.model.UserRow;
 import dev.usermq.repository.model.UserThirdAuthRow;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -121,11 +123,13 @@ public class AuthMsgLogic {
   /**
    * Claims the ledger rows of prepared messages, whose ids must differ, in one statement, in the
    * caller's transaction, which must be open; each is then applied with {@link #applyClaimed} and
-   * all marked processed with {@link #markProcessed}, in the same transaction. A message already in
-   * the ledger, or claimed by a concurrent transaction that commits, fails the claim of all of them
-   * with a {@link org.springframework.dao.DuplicateKeyException}.
+   * all completed with {@link #markProcessed}, in the same transaction. The transaction's new
+   * events and authz commands are held back until then and inserted together ({@link HeldInserts}).
+   * A message already in the ledger, or claimed by a concurrent transaction that commits, fails the
+   * claim of all of them with a {@link org.springframework.dao.DuplicateKeyException}.
    */
   public void claim(List<Prepared> prepared) {
+    HeldInserts.hold();
     repo.authMsgModel()
         .claimAll(
             prepared.stream()
@@ -145,9 +149,31 @@ public class AuthMsgLogic {
   }
 
   /**
-   * Records the outcomes of messages claimed by the caller's open transaction, in one statement.
+   * Inserts the events and authz commands held back since {@link #claim}, and records the outcomes
+   * of the claimed messages in one statement, in the caller's open transaction; returns the results
+   * with their events' ids.
    */
-  public void markProcessed(List<AuthMsgResult> results) {
+  public List<AuthMsgResult> markProcessed(List<AuthMsgResult> results) {
+    Map<String, Long> eventIds = HeldInserts.flush();
+    List<AuthMsgResult> inserted = new ArrayList<>(results.size());
+    for (AuthMsgResult result : results) {
+      List<OutboxRow> events = new ArrayList<>(result.events().size());
+      for (OutboxRow event : result.events()) {
+        Long id = event.id() != null ? event.id() : eventIds.get(event.eventId());
+        if (id == null) {
+          throw new IllegalStateException("event " + event.eventId() + " was not inserted");
+        }
+        events.add(event.withId(id));
+      }
+      inserted.add(
+          new AuthMsgResult(
+              result.messageId(),
+              result.kind(),
+              result.outcome(),
+              result.userId(),
+              events,
+              result.authzCommands()));
+    }
     int marked =
         repo.authMsgModel()
             .markAllAsProcessed(
@@ -161,6 +187,7 @@ public class AuthMsgLogic {
       throw new IllegalStateException(
           "marked " + marked + " of " + results.size() + " claimed messages processed");
     }
+    return inserted;
   }
 
   private AuthMsgResult apply(AuthMsg msg, Permission permission) {

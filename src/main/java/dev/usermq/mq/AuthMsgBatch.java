@@ -357,7 +357,7 @@ public class AuthMsgBatch {
       }
       int end = to < 0 ? together(entries, from, applied) : to;
       int failed = end == from || from == alone ? from : applyTogether(entries, from, end);
-      if (failed == CLAIM_CONFLICT) {
+      if (failed == ONE_BY_ONE) {
         for (int i = from; i < end; i++) {
           applyAlone(entries.get(i), false);
         }
@@ -420,8 +420,8 @@ public class AuthMsgBatch {
   /**
    * Applies entries [from, to), whose message ids differ, in one transaction and returns {@link
    * #APPLIED}; or rolls it back and returns the index of the entry that failed for a reason of its
-   * own, or {@link #CLAIM_CONFLICT} when one of their ledger rows was claimed by another
-   * transaction. A transient failure is thrown.
+   * own, or {@link #ONE_BY_ONE} when one of their ledger rows was claimed by another transaction or
+   * a statement of them all failed otherwise. A transient failure is thrown.
    */
   private int applyTogether(List<Entry> entries, int from, int to) {
     List<Entry> range = entries.subList(from, to);
@@ -432,7 +432,7 @@ public class AuthMsgBatch {
             try {
               logic.claim(range.stream().map(e -> e.prepared).toList());
             } catch (DuplicateKeyException e) {
-              failed[0] = CLAIM_CONFLICT;
+              failed[0] = ONE_BY_ONE;
               throw new RecordFailed();
             }
             for (int i = from; i < to; i++) {
@@ -448,7 +448,21 @@ public class AuthMsgBatch {
                 throw new RecordFailed();
               }
             }
-            logic.markProcessed(range.stream().map(e -> e.result).toList());
+            List<AuthMsgResult> results;
+            try {
+              results = logic.markProcessed(range.stream().map(e -> e.result).toList());
+            } catch (RuntimeException e) {
+              if (classifier.isTransient(e)) {
+                throw e;
+              }
+              // a failure of the batch's statements that names no record: each goes alone
+              log.warn("applying {} records one by one: {}", range.size(), String.valueOf(e));
+              failed[0] = ONE_BY_ONE;
+              throw new RecordFailed();
+            }
+            for (int i = 0; i < range.size(); i++) {
+              range.get(i).result = results.get(i);
+            }
           });
       return APPLIED;
     } catch (RuntimeException e) {
@@ -520,7 +534,7 @@ public class AuthMsgBatch {
   /**
    * What {@link #applyTogether} returns when another transaction had claimed one of its records.
    */
-  private static final int CLAIM_CONFLICT = -2;
+  private static final int ONE_BY_ONE = -2;
 
   /** Rolls back the transaction of a batch when one of its records failed on its own. */
   private static final class RecordFailed extends RuntimeException {

@@ -225,6 +225,36 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
   }
 
   @Test
+  void aRecordWhoseHeldInsertFailsIsDeadLetteredAloneAndItsNeighboursAreApplied() throws Exception {
+    AuthMsg first = Msgs.register("wechat", Msgs.openId());
+    AuthMsg clashing = Msgs.register("wechat", Msgs.openId());
+    AuthMsg last = Msgs.register("wechat", Msgs.openId());
+    // the event id of the middle record is taken: its event's insert fails on the unique key, in
+    // the batch's one insert of all the events, which names no record
+    jdbc.sql(
+            "INSERT INTO outbox (event_id, event_type, topic, record_key, payload,"
+                + " source_message_id, sent_at) VALUES (?, 'user.count', 'user', '1', x'00',"
+                + " 'elsewhere', CURRENT_TIMESTAMP(3))")
+        .param(clashing.getMessageId() + ":user.count")
+        .update();
+    dlq.expectedMessageCount(1);
+
+    Exchange result = new Batch().add(0, first).add(0, clashing).add(0, last).send();
+
+    assertThat(result.getException()).isNull();
+    dlq.assertIsSatisfied();
+    assertThat(dlq.getReceivedExchanges().get(0).getMessage().getBody(byte[].class))
+        .isEqualTo(clashing.toByteArray());
+    assertThat(db.ledgerRows(clashing.getMessageId())).isZero();
+    for (AuthMsg applied : List.of(first, last)) {
+      assertThat(db.outcome(applied.getMessageId())).contains("APPLIED");
+    }
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("source-message-id"))
+        .containsExactly(first.getMessageId(), last.getMessageId());
+  }
+
+  @Test
   void anAuthzCommandRefusedForOneUserLeavesItForTheRelayAndTheOtherUsersGetTheirsNow()
       throws Exception {
     AuthMsg refused = Msgs.register("wechat", Msgs.openId());

@@ -9,7 +9,8 @@ package dev.usermq.repository.model;
  *
  * <p>Either way the statement goes through the service's {@code JdbcTemplate}: it joins the
  * caller's transaction and takes a caller's deadline ({@link
- * dev.usermq.repository.StatementDeadline}) as its query timeout.
+ * dev.usermq.repository.StatementDeadline}) as its query timeout. In a transaction that holds its
+ * inserts ({@link HeldInserts}), new outbox and authz_command rows wait and go in one batch.
  *
  * @param <T> the row type of the model
  */

@@ -7,9 +7,14 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.data.jdbc.core.JdbcAggregateOperations;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.jdbc.core.SqlProvider;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -96,17 +101,12 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
   }
 
   private AuthzCommandRow insert(AuthzCommandRow row) {
-    long id =
-        insert(
-            INSERT_AUTHZ_COMMAND,
-            ps -> {
-              ps.setString(1, row.commandId());
-              ps.setString(2, row.command());
-              ps.setLong(3, row.userId());
-              ps.setString(4, row.role());
-              ps.setString(5, row.sourceMessageId());
-              setTimestamp(ps, 6, row.doneAt());
-            });
+    HeldInserts held = HeldInserts.current();
+    if (held != null) {
+      held.add(jdbc, row);
+      return row;
+    }
+    long id = insert(INSERT_AUTHZ_COMMAND, ps -> bind(ps, row));
     return new AuthzCommandRow(
         id,
         row.commandId(),
@@ -119,28 +119,68 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
   }
 
   private OutboxRow insert(OutboxRow row) {
-    long id =
-        insert(
-            INSERT_OUTBOX,
-            ps -> {
-              ps.setString(1, row.eventId());
-              ps.setString(2, row.eventType());
-              ps.setString(3, row.topic());
-              ps.setString(4, row.recordKey());
-              ps.setBytes(5, row.payload());
-              ps.setString(6, row.sourceMessageId());
-              setTimestamp(ps, 7, row.sentAt());
-            });
-    return new OutboxRow(
-        id,
-        row.eventId(),
-        row.eventType(),
-        row.topic(),
-        row.recordKey(),
-        row.payload(),
-        row.sourceMessageId(),
-        row.createdAt(),
-        row.sentAt());
+    HeldInserts held = HeldInserts.current();
+    if (held != null) {
+      held.add(jdbc, row);
+      return row;
+    }
+    return row.withId(insert(INSERT_OUTBOX, ps -> bind(ps, row)));
+  }
+
+  /** Inserts the authz commands in one JDBC batch. */
+  static void insertCommands(JdbcTemplate jdbc, List<AuthzCommandRow> rows) {
+    jdbc.batchUpdate(
+        INSERT_AUTHZ_COMMAND,
+        rows,
+        rows.size(),
+        (ParameterizedPreparedStatementSetter<AuthzCommandRow>) InsertingSaveImpl::bind);
+  }
+
+  /** Inserts the events in one JDBC batch; returns their generated ids, in order. */
+  static List<Long> insertEvents(JdbcTemplate jdbc, List<OutboxRow> rows) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.batchUpdate(
+        new Insert(INSERT_OUTBOX, ps -> {}),
+        new BatchPreparedStatementSetter() {
+          @Override
+          public void setValues(PreparedStatement ps, int i) throws SQLException {
+            bind(ps, rows.get(i));
+          }
+
+          @Override
+          public int getBatchSize() {
+            return rows.size();
+          }
+        },
+        keys);
+    List<Long> ids = new ArrayList<>(rows.size());
+    for (Map<String, Object> key : keys.getKeyList()) {
+      ids.add(((Number) key.values().iterator().next()).longValue());
+    }
+    if (ids.size() != rows.size()) {
+      throw new DataRetrievalFailureException(
+          ids.size() + " ids generated for " + rows.size() + " rows by " + INSERT_OUTBOX);
+    }
+    return ids;
+  }
+
+  private static void bind(PreparedStatement ps, AuthzCommandRow row) throws SQLException {
+    ps.setString(1, row.commandId());
+    ps.setString(2, row.command());
+    ps.setLong(3, row.userId());
+    ps.setString(4, row.role());
+    ps.setString(5, row.sourceMessageId());
+    setTimestamp(ps, 6, row.doneAt());
+  }
+
+  private static void bind(PreparedStatement ps, OutboxRow row) throws SQLException {
+    ps.setString(1, row.eventId());
+    ps.setString(2, row.eventType());
+    ps.setString(3, row.topic());
+    ps.setString(4, row.recordKey());
+    ps.setBytes(5, row.payload());
+    ps.setString(6, row.sourceMessageId());
+    setTimestamp(ps, 7, row.sentAt());
   }
 
   /** Sends the INSERT and returns the id the database generated. */

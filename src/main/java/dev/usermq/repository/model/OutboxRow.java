@@ -39,4 +39,10 @@ public record OutboxRow(
         null,
         null);
   }
+
+  /** The event with the id the database gave it. */
+  public OutboxRow withId(long id) {
+    return new OutboxRow(
+        id, eventId, eventType, topic, recordKey, payload, sourceMessageId, createdAt, sentAt);
+  }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -111,9 +112,9 @@ public class AuthzCommandDelivery {
    * on, each round's calls made together ({@code authz.delivery-concurrency} at most at a time). A
    * command that fails for a reason of its own (authz refused it) stops its user's delivery only:
    * that user's later commands stay pending behind it, for the relay, and the other users' are
-   * delivered. A transient failure (authz down or slow) ends the delivery with its round: each
-   * further call would wait for it too. The failure of the lowest command id is thrown after the
-   * delivered ones are handed to the marks.
+   * delivered. A transient failure (authz down or slow) ends the delivery: no call starts after it
+   * (each would wait for it too), those in flight finish. The failure of the lowest command id is
+   * thrown after the delivered ones are handed to the marks.
    */
   public int deliverPendingOf(Collection<Long> userIds) {
     if (userIds.isEmpty()) {
@@ -186,16 +187,21 @@ public class AuthzCommandDelivery {
       if (calls.isEmpty()) {
         break;
       }
-      List<CompletableFuture<RuntimeException>> results = new ArrayList<>(calls.size());
+      // a call that would start after authz was seen down is not made: it would wait too
+      AtomicBoolean seenDown = new AtomicBoolean();
+      List<CompletableFuture<Call>> results = new ArrayList<>(calls.size());
       for (AuthzCommandRow command : calls) {
-        results.add(CompletableFuture.supplyAsync(() -> failureOf(command), this.calls));
+        results.add(CompletableFuture.supplyAsync(() -> call(command, seenDown), this.calls));
       }
       for (int i = 0; i < calls.size(); i++) {
         AuthzCommandRow command = calls.get(i);
-        RuntimeException failure = results.get(i).join();
-        if (failure == null) {
+        Call call = results.get(i).join();
+        if (!call.made()) {
+          dependencyDown = true;
+        } else if (call.failure() == null) {
           done.add(command.id());
         } else {
+          RuntimeException failure = call.failure();
           failures.put(command.userId(), failure);
           failed.add(command);
           dependencyDown |= classifier.isTransient(failure);
@@ -211,13 +217,22 @@ public class AuthzCommandDelivery {
     return new Delivery(done, first);
   }
 
-  /** Delivers the command; returns null, or the failure. */
-  private RuntimeException failureOf(AuthzCommandRow command) {
+  /**
+   * Delivers the command, unless authz was seen down ({@code seenDown}); a transient failure sets
+   * it.
+   */
+  private Call call(AuthzCommandRow command, AtomicBoolean seenDown) {
+    if (seenDown.get()) {
+      return Call.NOT_MADE;
+    }
     try {
       deliver(command);
-      return null;
+      return Call.DELIVERED;
     } catch (RuntimeException e) {
-      return e;
+      if (classifier.isTransient(e)) {
+        seenDown.set(true);
+      }
+      return new Call(true, e);
     }
   }
 
@@ -229,6 +244,12 @@ public class AuthzCommandDelivery {
           throw new IllegalStateException(
               "authz command " + command.id() + " has an unknown command " + command.command());
     }
+  }
+
+  /** What became of one call of a round: not made (authz was seen down), delivered, or failed. */
+  private record Call(boolean made, RuntimeException failure) {
+    static final Call NOT_MADE = new Call(false, null);
+    static final Call DELIVERED = new Call(true, null);
   }
 
   /** What one transaction delivered, and the failure that stopped it, if one did. */

@@ -146,17 +146,52 @@ class AuthzCommandDeliveryTest {
   }
 
   @Test
-  void ofSeveralUsersADependencyDownEndsTheDeliveryWithTheCallsMadeWithIt() {
+  void ofSeveralUsersADependencyDownEndsTheDeliveryAndTheCallsInFlightFinish() {
     DependencyUnavailableException down =
         new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
-    doThrow(down).when(authz).grantRole(USER, "member");
+    CountDownLatch otherCalled = new CountDownLatch(1);
+    doAnswer(
+            call -> {
+              otherCalled.await(5, TimeUnit.SECONDS);
+              throw down;
+            })
+        .when(authz)
+        .grantRole(USER, "member");
+    doAnswer(
+            call -> {
+              otherCalled.countDown();
+              return null;
+            })
+        .when(authz)
+        .grantRole(OTHER, "member");
 
     assertThatThrownBy(this::deliverGrantThenRevokeOfEach).isSameAs(down);
 
-    // OTHER's grant went with USER's; no call after them
+    // OTHER's grant was in flight with USER's; no call after them
     verify(authz).grantRole(OTHER, "member");
     verify(authz, never()).revokeRoles(anyLong());
     verify(marks).commandsDone(List.of(2L));
+  }
+
+  @Test
+  void ofSeveralUsersNoCallStartsAfterADependencyDownWasSeen() {
+    AuthzCommandDelivery oneCallAtATime =
+        new AuthzCommandDelivery(
+            commands, authz, transactions, marks, new FailureClassifier(), Runnable::run);
+    DependencyUnavailableException down =
+        new DependencyUnavailableException("authz", new RuntimeException("DEADLINE_EXCEEDED"));
+    doThrow(down).when(authz).grantRole(USER, "member");
+    when(commands.lockPendingOfUsers(List.of(USER, OTHER)))
+        .thenReturn(
+            List.of(
+                command(1, grant()), command(2, AuthzCommandRow.grantRole("n", OTHER, "member"))));
+
+    // the calls of a round wait for a free thread: those that would start after authz was seen
+    // down (each would wait for its deadline too) are not made
+    assertThatThrownBy(() -> oneCallAtATime.deliverPendingOf(List.of(USER, OTHER))).isSameAs(down);
+
+    verify(authz, never()).grantRole(OTHER, "member");
+    verify(marks).commandsDone(List.of());
   }
 
   @Test
@@ -164,8 +199,21 @@ class AuthzCommandDeliveryTest {
     AuthzCallException refused = new AuthzCallException("INVALID_ARGUMENT", null);
     DependencyUnavailableException down =
         new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
-    doThrow(down).when(authz).grantRole(OTHER, "member");
-    doThrow(refused).when(authz).grantRole(USER, "member");
+    CountDownLatch otherCalled = new CountDownLatch(1);
+    doAnswer(
+            call -> {
+              otherCalled.countDown();
+              throw down;
+            })
+        .when(authz)
+        .grantRole(OTHER, "member");
+    doAnswer(
+            call -> {
+              otherCalled.await(5, TimeUnit.SECONDS);
+              throw refused;
+            })
+        .when(authz)
+        .grantRole(USER, "member");
 
     assertThatThrownBy(this::deliverGrantThenRevokeOfEach).isSameAs(refused);
 

@@ -159,20 +159,13 @@ public class AuthMsgLogic {
     for (AuthMsgResult result : results) {
       List<OutboxRow> events = new ArrayList<>(result.events().size());
       for (OutboxRow event : result.events()) {
-        Long id = event.id() != null ? event.id() : eventIds.get(event.eventId());
+        Long id = eventIds.get(event.eventId());
         if (id == null) {
           throw new IllegalStateException("event " + event.eventId() + " was not inserted");
         }
         events.add(event.withId(id));
       }
-      inserted.add(
-          new AuthMsgResult(
-              result.messageId(),
-              result.kind(),
-              result.outcome(),
-              result.userId(),
-              events,
-              result.authzCommands()));
+      inserted.add(result.withEvents(events));
     }
     int marked =
         repo.authMsgModel()

@@ -20,4 +20,10 @@ public record AuthMsgResult(
     long userId,
     List<OutboxRow> events,
     List<AuthzCommandRow> authzCommands)
-    implements SideEffects {}
+    implements SideEffects {
+
+  /** The same result with these events. */
+  public AuthMsgResult withEvents(List<OutboxRow> events) {
+    return new AuthMsgResult(messageId, kind, outcome, userId, events, authzCommands);
+  }
+}

@@ -11,6 +11,7 @@ import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.OutboxRow;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -343,14 +344,16 @@ public class AuthMsgBatch {
    * duplicate if its first copy was applied.
    */
   private void applyAll(List<Entry> entries) throws Exception {
-    Set<String> applied = new HashSet<>();
+    // the result of each message id applied so far in this batch
+    Map<String, AuthMsgResult> applied = new HashMap<>();
     int from = 0;
     int to = -1;
     int alone = -1;
     while (from < entries.size()) {
       Entry entry = entries.get(from);
-      if (applied.contains(entry.msg.getMessageId())) {
-        entry.result = copyOfApplied(entry, entries.subList(0, from));
+      AuthMsgResult first = applied.get(entry.msg.getMessageId());
+      if (first != null) {
+        entry.result = copyOf(first);
         from++;
         to = -1;
         continue;
@@ -369,9 +372,9 @@ public class AuthMsgBatch {
         applyAlone(entries.get(from), true);
         end = from + 1;
       }
-      for (int i = from; i < end; i++) {
-        if (entries.get(i).result != null) {
-          applied.add(entries.get(i).msg.getMessageId());
+      for (Entry done : entries.subList(from, end)) {
+        if (done.result != null) {
+          applied.put(done.result.messageId(), done.result);
         }
       }
       from = end;
@@ -383,13 +386,13 @@ public class AuthMsgBatch {
    * The end of the entries from {@code from} that can go in one transaction: up to the first that
    * is not prepared, or whose message id one before it in the run has, or was applied.
    */
-  private static int together(List<Entry> entries, int from, Set<String> applied) {
+  private static int together(List<Entry> entries, int from, Map<String, AuthMsgResult> applied) {
     Set<String> ids = new HashSet<>();
     int end = from;
     while (end < entries.size()) {
       Entry entry = entries.get(end);
       String id = entry.msg.getMessageId();
-      if (entry.prepared == null || applied.contains(id) || !ids.add(id)) {
+      if (entry.prepared == null || applied.containsKey(id) || !ids.add(id)) {
         break;
       }
       end++;
@@ -401,20 +404,9 @@ public class AuthMsgBatch {
    * A copy of a record applied earlier in the batch: a duplicate, whose events and authz commands
    * its first copy delivers.
    */
-  private static AuthMsgResult copyOfApplied(Entry copy, List<Entry> before) {
-    String id = copy.msg.getMessageId();
-    for (Entry earlier : before) {
-      if (earlier.result != null && id.equals(earlier.msg.getMessageId())) {
-        return new AuthMsgResult(
-            id,
-            earlier.result.kind(),
-            Outcome.DUPLICATE,
-            earlier.result.userId(),
-            List.of(),
-            List.of());
-      }
-    }
-    throw new IllegalStateException("no applied record " + id + " before its copy");
+  private static AuthMsgResult copyOf(AuthMsgResult first) {
+    return new AuthMsgResult(
+        first.messageId(), first.kind(), Outcome.DUPLICATE, first.userId(), List.of(), List.of());
   }
 
   /**
@@ -532,7 +524,8 @@ public class AuthMsgBatch {
   private static final int APPLIED = -1;
 
   /**
-   * What {@link #applyTogether} returns when another transaction had claimed one of its records.
+   * What {@link #applyTogether} returns when another transaction had claimed one of its records, or
+   * a statement of them all failed for no reason of one record: they go one by one.
    */
   private static final int ONE_BY_ONE = -2;
 

@@ -8,11 +8,11 @@ import io.opentelemetry.context.Context;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -173,22 +173,21 @@ public class AuthzCommandDelivery {
       byUser.computeIfAbsent(command.userId(), u -> new ArrayList<>()).add(command);
     }
     List<Long> done = new ArrayList<>();
-    List<AuthzCommandRow> failed = new ArrayList<>();
-    Map<Long, RuntimeException> failures = new HashMap<>();
-    boolean dependencyDown = false;
-    for (int round = 0; !dependencyDown; round++) {
+    Set<Long> stopped = new HashSet<>();
+    AuthzCommandRow firstFailed = null;
+    RuntimeException firstFailure = null;
+    // a call that would start after authz was seen down is not made: it would wait too
+    AtomicBoolean seenDown = new AtomicBoolean();
+    for (int round = 0; !seenDown.get(); round++) {
       List<AuthzCommandRow> calls = new ArrayList<>();
       for (List<AuthzCommandRow> ofUser : byUser.values()) {
-        AuthzCommandRow command = round < ofUser.size() ? ofUser.get(round) : null;
-        if (command != null && !failures.containsKey(command.userId())) {
-          calls.add(command);
+        if (round < ofUser.size() && !stopped.contains(ofUser.get(round).userId())) {
+          calls.add(ofUser.get(round));
         }
       }
       if (calls.isEmpty()) {
         break;
       }
-      // a call that would start after authz was seen down is not made: it would wait too
-      AtomicBoolean seenDown = new AtomicBoolean();
       List<CompletableFuture<Call>> results = new ArrayList<>(calls.size());
       for (AuthzCommandRow command : calls) {
         results.add(CompletableFuture.supplyAsync(() -> call(command, seenDown), this.calls));
@@ -196,25 +195,19 @@ public class AuthzCommandDelivery {
       for (int i = 0; i < calls.size(); i++) {
         AuthzCommandRow command = calls.get(i);
         Call call = results.get(i).join();
-        if (!call.made()) {
-          dependencyDown = true;
-        } else if (call.failure() == null) {
+        if (call.delivered()) {
           done.add(command.id());
-        } else {
-          RuntimeException failure = call.failure();
-          failures.put(command.userId(), failure);
-          failed.add(command);
-          dependencyDown |= classifier.isTransient(failure);
+        } else if (call.failure() != null) {
+          stopped.add(command.userId());
+          if (firstFailed == null || command.id() < firstFailed.id()) {
+            firstFailed = command;
+            firstFailure = call.failure();
+          }
         }
       }
     }
     done.sort(null);
-    RuntimeException first =
-        failed.stream()
-            .min(Comparator.comparing(AuthzCommandRow::id))
-            .map(command -> failures.get(command.userId()))
-            .orElse(null);
-    return new Delivery(done, first);
+    return new Delivery(done, firstFailure);
   }
 
   /**
@@ -232,7 +225,7 @@ public class AuthzCommandDelivery {
       if (classifier.isTransient(e)) {
         seenDown.set(true);
       }
-      return new Call(true, e);
+      return new Call(false, e);
     }
   }
 
@@ -246,10 +239,10 @@ public class AuthzCommandDelivery {
     }
   }
 
-  /** What became of one call of a round: not made (authz was seen down), delivered, or failed. */
-  private record Call(boolean made, RuntimeException failure) {
-    static final Call NOT_MADE = new Call(false, null);
+  /** What became of one call of a round: delivered, failed, or not made (authz was seen down). */
+  private record Call(boolean delivered, RuntimeException failure) {
     static final Call DELIVERED = new Call(true, null);
+    static final Call NOT_MADE = new Call(false, null);
   }
 
   /** What one transaction delivered, and the failure that stopped it, if one did. */

@@ -102,26 +102,11 @@ class AuthzCommandDeliveryTest {
 
   @Test
   void ofSeveralUsersEachGetsItsCommandsInOrderAndTheUsersAtOnce() throws Exception {
-    CountDownLatch otherCalled = new CountDownLatch(1);
-    AtomicBoolean otherInFlightWithUser = new AtomicBoolean();
-    doAnswer(
-            call -> {
-              otherInFlightWithUser.set(otherCalled.await(5, TimeUnit.SECONDS));
-              return null;
-            })
-        .when(authz)
-        .grantRole(USER, "member");
-    doAnswer(
-            call -> {
-              otherCalled.countDown();
-              return null;
-            })
-        .when(authz)
-        .grantRole(OTHER, "member");
+    AtomicBoolean overlapped = grantsOverlap(null, null);
 
     assertThat(deliverGrantThenRevokeOfEach()).isEqualTo(4);
 
-    assertThat(otherInFlightWithUser).isTrue();
+    assertThat(overlapped).isTrue();
     InOrder ofUser = inOrder(authz);
     ofUser.verify(authz).grantRole(USER, "member");
     ofUser.verify(authz).revokeRoles(USER);
@@ -149,25 +134,12 @@ class AuthzCommandDeliveryTest {
   void ofSeveralUsersADependencyDownEndsTheDeliveryAndTheCallsInFlightFinish() {
     DependencyUnavailableException down =
         new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
-    CountDownLatch otherCalled = new CountDownLatch(1);
-    doAnswer(
-            call -> {
-              otherCalled.await(5, TimeUnit.SECONDS);
-              throw down;
-            })
-        .when(authz)
-        .grantRole(USER, "member");
-    doAnswer(
-            call -> {
-              otherCalled.countDown();
-              return null;
-            })
-        .when(authz)
-        .grantRole(OTHER, "member");
+    AtomicBoolean overlapped = grantsOverlap(down, null);
 
     assertThatThrownBy(this::deliverGrantThenRevokeOfEach).isSameAs(down);
 
     // OTHER's grant was in flight with USER's; no call after them
+    assertThat(overlapped).isTrue();
     verify(authz).grantRole(OTHER, "member");
     verify(authz, never()).revokeRoles(anyLong());
     verify(marks).commandsDone(List.of(2L));
@@ -199,25 +171,45 @@ class AuthzCommandDeliveryTest {
     AuthzCallException refused = new AuthzCallException("INVALID_ARGUMENT", null);
     DependencyUnavailableException down =
         new DependencyUnavailableException("authz", new RuntimeException("UNAVAILABLE"));
-    CountDownLatch otherCalled = new CountDownLatch(1);
-    doAnswer(
-            call -> {
-              otherCalled.countDown();
-              throw down;
-            })
-        .when(authz)
-        .grantRole(OTHER, "member");
-    doAnswer(
-            call -> {
-              otherCalled.await(5, TimeUnit.SECONDS);
-              throw refused;
-            })
-        .when(authz)
-        .grantRole(USER, "member");
+    AtomicBoolean overlapped = grantsOverlap(refused, down);
 
     assertThatThrownBy(this::deliverGrantThenRevokeOfEach).isSameAs(refused);
 
+    assertThat(overlapped).isTrue();
+
     verify(marks).commandsDone(List.of());
+  }
+
+  /**
+   * USER's grant waits until OTHER's has started, so that the two calls overlap; then USER's ends
+   * with {@code userFailure} and OTHER's with {@code otherFailure} (null: it succeeds). Returns
+   * whether OTHER's call started while USER's was in flight.
+   */
+  private AtomicBoolean grantsOverlap(RuntimeException userFailure, RuntimeException otherFailure) {
+    CountDownLatch otherCalled = new CountDownLatch(1);
+    AtomicBoolean overlapped = new AtomicBoolean();
+    doAnswer(
+            call -> {
+              overlapped.set(otherCalled.await(5, TimeUnit.SECONDS));
+              return failWith(userFailure);
+            })
+        .when(authz)
+        .grantRole(USER, "member");
+    doAnswer(
+            call -> {
+              otherCalled.countDown();
+              return failWith(otherFailure);
+            })
+        .when(authz)
+        .grantRole(OTHER, "member");
+    return overlapped;
+  }
+
+  private static Void failWith(RuntimeException failure) {
+    if (failure != null) {
+      throw failure;
+    }
+    return null;
   }
 
   /**

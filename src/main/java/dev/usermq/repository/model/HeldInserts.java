@@ -2,6 +2,7 @@ package dev.usermq.repository.model;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -82,9 +83,9 @@ public final class HeldInserts {
       commands.clear();
     }
     if (!events.isEmpty()) {
-      List<Long> ids = InsertingSaveImpl.insertEvents(jdbc, events);
-      for (int i = 0; i < events.size(); i++) {
-        eventIds.put(events.get(i).eventId(), ids.get(i));
+      Iterator<Long> ids = InsertingSaveImpl.insertEvents(jdbc, events);
+      for (OutboxRow event : events) {
+        eventIds.put(event.eventId(), ids.next());
       }
       events.clear();
     }

@@ -1,5 +1,7 @@
 package dev.usermq.repository.model;
 
+import java.util.List;
+
 /**
  * The {@code save} of the table models that a message's transaction writes through ({@link
  * UserModel}, {@link UserThirdAuthModel}, {@link AuthzCommandModel}, {@link OutboxModel}): a new
@@ -22,4 +24,11 @@ public interface InsertingSave<T> {
    * Data JDBC leaves them.
    */
   <S extends T> S save(S row);
+
+  /**
+   * Saves the rows, returned in the order given as {@link #save} returns each. New users and new
+   * bindings go in one JDBC batch a table, their generated ids read back in order; any other row is
+   * saved by {@link #save}.
+   */
+  <S extends T> List<S> saveAll(Iterable<S> rows);
 }

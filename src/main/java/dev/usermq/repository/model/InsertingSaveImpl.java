@@ -8,6 +8,8 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.springframework.dao.DataRetrievalFailureException;
@@ -66,38 +68,42 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
     return aggregates.save(row);
   }
 
+  @Override
+  @SuppressWarnings("unchecked")
+  public <S extends T> List<S> saveAll(Iterable<S> rows) {
+    List<S> given = new ArrayList<>();
+    rows.forEach(given::add);
+    List<UserRow> users = new ArrayList<>();
+    List<UserThirdAuthRow> bindings = new ArrayList<>();
+    for (S row : given) {
+      if (row instanceof UserRow user && user.id() == null) {
+        users.add(user);
+      } else if (row instanceof UserThirdAuthRow binding && binding.id() == null) {
+        bindings.add(binding);
+      }
+    }
+    Iterator<Long> userIds = insertAll(jdbc, INSERT_USER, users, InsertingSaveImpl::bind);
+    Iterator<Long> bindingIds =
+        insertAll(jdbc, INSERT_USER_THIRD_AUTH, bindings, InsertingSaveImpl::bind);
+    List<S> saved = new ArrayList<>(given.size());
+    for (S row : given) {
+      if (row instanceof UserRow user && user.id() == null) {
+        saved.add((S) user.withId(userIds.next()));
+      } else if (row instanceof UserThirdAuthRow binding && binding.id() == null) {
+        saved.add((S) binding.withId(bindingIds.next()));
+      } else {
+        saved.add(save(row));
+      }
+    }
+    return saved;
+  }
+
   private UserRow insert(UserRow row) {
-    long id =
-        insert(
-            INSERT_USER,
-            ps -> {
-              ps.setString(1, row.nickname());
-              ps.setString(2, row.avatarUrl());
-              ps.setInt(3, row.status());
-              ps.setLong(4, row.cacheVersion());
-            });
-    return new UserRow(
-        id,
-        row.nickname(),
-        row.avatarUrl(),
-        row.status(),
-        row.cacheVersion(),
-        row.createdAt(),
-        row.updatedAt());
+    return row.withId(insert(INSERT_USER, ps -> bind(ps, row)));
   }
 
   private UserThirdAuthRow insert(UserThirdAuthRow row) {
-    long id =
-        insert(
-            INSERT_USER_THIRD_AUTH,
-            ps -> {
-              ps.setLong(1, row.userId());
-              ps.setString(2, row.platform());
-              ps.setString(3, row.openId());
-              ps.setString(4, row.unionId());
-            });
-    return new UserThirdAuthRow(
-        id, row.userId(), row.platform(), row.openId(), row.unionId(), row.createdAt());
+    return row.withId(insert(INSERT_USER_THIRD_AUTH, ps -> bind(ps, row)));
   }
 
   private AuthzCommandRow insert(AuthzCommandRow row) {
@@ -137,14 +143,26 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
   }
 
   /** Inserts the events in one JDBC batch; returns their generated ids, in order. */
-  static List<Long> insertEvents(JdbcTemplate jdbc, List<OutboxRow> rows) {
+  static Iterator<Long> insertEvents(JdbcTemplate jdbc, List<OutboxRow> rows) {
+    return insertAll(jdbc, INSERT_OUTBOX, rows, InsertingSaveImpl::bind);
+  }
+
+  /**
+   * Inserts the rows with one JDBC batch of the INSERT; returns their generated ids, in order (the
+   * driver reads them back from the batch's results).
+   */
+  private static <R> Iterator<Long> insertAll(
+      JdbcTemplate jdbc, String sql, List<R> rows, ParameterizedPreparedStatementSetter<R> binder) {
+    if (rows.isEmpty()) {
+      return Collections.emptyIterator();
+    }
     KeyHolder keys = new GeneratedKeyHolder();
     jdbc.batchUpdate(
-        new Insert(INSERT_OUTBOX, ps -> {}),
+        new Insert(sql, ps -> {}),
         new BatchPreparedStatementSetter() {
           @Override
           public void setValues(PreparedStatement ps, int i) throws SQLException {
-            bind(ps, rows.get(i));
+            binder.setValues(ps, rows.get(i));
           }
 
           @Override
@@ -159,9 +177,23 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
     }
     if (ids.size() != rows.size()) {
       throw new DataRetrievalFailureException(
-          ids.size() + " ids generated for " + rows.size() + " rows by " + INSERT_OUTBOX);
+          ids.size() + " ids generated for " + rows.size() + " rows by " + sql);
     }
-    return ids;
+    return ids.iterator();
+  }
+
+  private static void bind(PreparedStatement ps, UserRow row) throws SQLException {
+    ps.setString(1, row.nickname());
+    ps.setString(2, row.avatarUrl());
+    ps.setInt(3, row.status());
+    ps.setLong(4, row.cacheVersion());
+  }
+
+  private static void bind(PreparedStatement ps, UserThirdAuthRow row) throws SQLException {
+    ps.setLong(1, row.userId());
+    ps.setString(2, row.platform());
+    ps.setString(3, row.openId());
+    ps.setString(4, row.unionId());
   }
 
   private static void bind(PreparedStatement ps, AuthzCommandRow row) throws SQLException {

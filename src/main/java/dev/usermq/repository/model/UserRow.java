@@ -39,4 +39,9 @@ public record UserRow(
   public long nextCacheVersion() {
     return cacheVersion + 1;
   }
+
+  /** The row with the id the database gave it. */
+  public UserRow withId(long id) {
+    return new UserRow(id, nickname, avatarUrl, status, cacheVersion, createdAt, updatedAt);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.usermq.repository.model;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.jdbc.repository.query.Modifying;
@@ -23,6 +24,12 @@ public interface UserThirdAuthModel
               + " WHERE platform = :platform AND open_id = :openId",
       resultSetExtractorClass = RowMappers.OneUserThirdAuth.class)
   Optional<UserThirdAuthRow> findByPlatformAndOpenId(String platform, String openId);
+
+  /** The bindings of those of the platform's accounts that are bound, whoever they belong to. */
+  @Query(
+      "SELECT id, user_id, platform, open_id, union_id, created_at FROM user_third_auth"
+          + " WHERE platform = :platform AND open_id IN (:openIds)")
+  List<UserThirdAuthRow> findByPlatformAndOpenIdIn(String platform, Collection<String> openIds);
 
   /** Every account bound to the user. */
   @Query(

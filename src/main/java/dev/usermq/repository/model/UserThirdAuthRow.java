@@ -20,4 +20,9 @@ public record UserThirdAuthRow(
       long userId, String platform, String openId, String unionId) {
     return new UserThirdAuthRow(null, userId, platform, openId, unionId, null);
   }
+
+  /** The row with the id the database gave it. */
+  public UserThirdAuthRow withId(long id) {
+    return new UserThirdAuthRow(id, userId, platform, openId, unionId, createdAt);
+  }
 }

@@ -8,9 +8,11 @@ import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.SqlStatements;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -142,6 +144,71 @@ class InsertingSaveIT extends EmbeddedServersIT {
     long id = outbox.save(sent).id();
 
     assertThat(outbox.findById(id)).map(OutboxRow::sentAt).contains(sentAt);
+  }
+
+  @Test
+  void newUsersAndBindingsSavedTogetherGoInOneBatchATableAndComeBackInOrderWithTheirIds() {
+    String openId = "o-" + UUID.randomUUID();
+    int mark = statements.mark();
+
+    List<UserRow> saved =
+        users.saveAll(
+            List.of(
+                UserRow.newActive("first", "a"),
+                UserRow.newActive("second", "b"),
+                UserRow.newActive("third", "c")));
+    List<UserThirdAuthRow> bound =
+        bindings.saveAll(
+            saved.stream()
+                .map(u -> UserThirdAuthRow.newBinding(u.id(), "apple", openId + u.nickname(), ""))
+                .toList());
+
+    assertThat(statements.since(mark))
+        .containsExactly(InsertingSaveImpl.INSERT_USER, InsertingSaveImpl.INSERT_USER_THIRD_AUTH);
+    assertThat(saved).extracting(UserRow::nickname).containsExactly("first", "second", "third");
+    assertThat(saved).extracting(UserRow::id).doesNotHaveDuplicates();
+    for (UserRow user : saved) {
+      assertThat(users.findById(user.id()).orElseThrow().nickname()).isEqualTo(user.nickname());
+    }
+    for (int i = 0; i < saved.size(); i++) {
+      UserThirdAuthRow binding = bound.get(i);
+      assertThat(binding.userId()).isEqualTo(saved.get(i).id());
+      assertThat(bindings.findById(binding.id()).orElseThrow().openId())
+          .isEqualTo(openId + saved.get(i).nickname());
+    }
+  }
+
+  @Test
+  void rowsWithAnIdSavedTogetherWithNewOnesAreUpdatedInTheirPlace() {
+    UserRow existing = users.save(UserRow.newActive("before", ""));
+    UserRow changed = new UserRow(existing.id(), "after", "", UserRow.ACTIVE, 2, null, null);
+
+    List<UserRow> saved = users.saveAll(List.of(UserRow.newActive("new", ""), changed));
+
+    assertThat(saved.get(0).nickname()).isEqualTo("new");
+    assertThat(saved.get(0).id()).isPositive();
+    assertThat(saved.get(1)).isEqualTo(changed);
+    assertThat(users.findById(existing.id()).orElseThrow().nickname()).isEqualTo("after");
+  }
+
+  @Test
+  void aBatchWithATakenAccountInsertsNoneOfItsBindingsInTheCallersTransaction() {
+    String openId = "o-" + UUID.randomUUID();
+    bindings.save(UserThirdAuthRow.newBinding(1, "apple", openId, ""));
+
+    assertThatThrownBy(
+            () ->
+                tx.executeWithoutResult(
+                    status ->
+                        bindings.saveAll(
+                            List.of(
+                                UserThirdAuthRow.newBinding(2, "apple", openId + "-new", ""),
+                                UserThirdAuthRow.newBinding(2, "apple", openId, "")))))
+        .isInstanceOf(DuplicateKeyException.class);
+
+    assertThat(bindings.findByPlatformAndOpenId("apple", openId + "-new")).isEmpty();
+    assertThat(bindings.findByPlatformAndOpenId("apple", openId).orElseThrow().userId())
+        .isEqualTo(1);
   }
 
   @Test

@@ -13,9 +13,12 @@ import dev.usermq.repository.model.UserThirdAuthRow;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -191,15 +194,90 @@ public class AuthMsgLogic {
     return result;
   }
 
+  /**
+   * Applies REGISTERs whose ledger rows the caller's open transaction claimed ({@link #claim}), as
+   * {@link #applyClaimed} would one by one, with statements shared by all of them: one look-up of
+   * their accounts' bindings a platform, the new users in one batch and their bindings in one. The
+   * accounts must differ, as a REGISTER would otherwise have to see the binding of one before it.
+   * Returns their results in order, for {@link #markProcessed}.
+   */
+  public List<AuthMsgResult> applyClaimedRegisters(List<Prepared> registers) {
+    Map<String, Map<String, UserThirdAuthRow>> bound = bindingsOf(registers);
+    List<AuthMsg> unbound = new ArrayList<>();
+    for (Prepared prepared : registers) {
+      AuthMsg msg = prepared.msg;
+      if (msg.getKind() != AuthMsgKind.AUTH_MSG_KIND_REGISTER) {
+        throw new IllegalArgumentException("not a REGISTER: " + msg.getMessageId());
+      }
+      if (!bound.get(msg.getPlatform()).containsKey(msg.getOpenId())) {
+        unbound.add(msg);
+      }
+    }
+    List<UserRow> users =
+        repo.userModel()
+            .saveAll(
+                unbound.stream()
+                    .map(msg -> UserRow.newActive(msg.getNickname(), msg.getAvatarUrl()))
+                    .toList());
+    List<UserThirdAuthRow> bindings = new ArrayList<>(unbound.size());
+    for (int i = 0; i < unbound.size(); i++) {
+      bindings.add(newBinding(users.get(i).id(), unbound.get(i)));
+    }
+    repo.userThirdAuthModel().saveAll(bindings);
+    Iterator<UserRow> created = users.iterator();
+    List<AuthMsgResult> results = new ArrayList<>(registers.size());
+    for (Prepared prepared : registers) {
+      AuthMsg msg = prepared.msg;
+      UserThirdAuthRow binding = bound.get(msg.getPlatform()).get(msg.getOpenId());
+      results.add(
+          result(
+              msg,
+              binding != null
+                  ? Decision.of(Outcome.NOOP, binding.userId())
+                  : registered(msg, created.next().id())));
+    }
+    return results;
+  }
+
+  /**
+   * The bindings of the REGISTERs' accounts, by platform and open id (one query a platform), with
+   * an entry for every platform; the accounts must differ.
+   */
+  private Map<String, Map<String, UserThirdAuthRow>> bindingsOf(List<Prepared> registers) {
+    Map<String, Set<String>> openIds = new HashMap<>();
+    for (Prepared prepared : registers) {
+      AuthMsg msg = prepared.msg;
+      if (!openIds.computeIfAbsent(msg.getPlatform(), p -> new HashSet<>()).add(msg.getOpenId())) {
+        throw new IllegalArgumentException(
+            "two REGISTERs of account " + msg.getPlatform() + "/" + msg.getOpenId());
+      }
+    }
+    Map<String, Map<String, UserThirdAuthRow>> bound = new HashMap<>();
+    openIds.forEach(
+        (platform, ids) -> {
+          Map<String, UserThirdAuthRow> ofPlatform = new HashMap<>();
+          for (UserThirdAuthRow row :
+              repo.userThirdAuthModel().findByPlatformAndOpenIdIn(platform, ids)) {
+            ofPlatform.put(row.openId(), row);
+          }
+          bound.put(platform, ofPlatform);
+        });
+    return bound;
+  }
+
   private AuthMsgResult decide(AuthMsg msg, Permission permission) {
-    Decision decision =
+    return result(
+        msg,
         switch (msg.getKind()) {
           case AUTH_MSG_KIND_REGISTER -> register(msg);
           case AUTH_MSG_KIND_BIND -> bind(msg, permission);
           case AUTH_MSG_KIND_UNBIND -> unbind(msg);
           case AUTH_MSG_KIND_DEACTIVATE -> deactivate(msg);
           default -> throw new IllegalArgumentException("not a valid kind: " + msg.getKind());
-        };
+        });
+  }
+
+  private static AuthMsgResult result(AuthMsg msg, Decision decision) {
     return new AuthMsgResult(
         msg.getMessageId(),
         kindName(msg.getKind()),
@@ -216,11 +294,17 @@ public class AuthMsgLogic {
       return Decision.of(Outcome.NOOP, bound.get().userId());
     }
     UserRow user = repo.userModel().save(UserRow.newActive(msg.getNickname(), msg.getAvatarUrl()));
-    long userId = user.id();
-    repo.userThirdAuthModel()
-        .save(
-            UserThirdAuthRow.newBinding(
-                userId, msg.getPlatform(), msg.getOpenId(), msg.getUnionId()));
+    repo.userThirdAuthModel().save(newBinding(user.id(), msg));
+    return registered(msg, user.id());
+  }
+
+  private static UserThirdAuthRow newBinding(long userId, AuthMsg msg) {
+    return UserThirdAuthRow.newBinding(
+        userId, msg.getPlatform(), msg.getOpenId(), msg.getUnionId());
+  }
+
+  /** A REGISTER's new user, with its binding saved: the member role and the count event. */
+  private Decision registered(AuthMsg msg, long userId) {
     AuthzCommandRow grant =
         repo.authzCommandModel()
             .save(AuthzCommandRow.grantRole(msg.getMessageId(), userId, MEMBER_ROLE));
@@ -260,10 +344,7 @@ public class AuthMsgLogic {
     if (bound.isPresent()) {
       return Decision.of(bound.get().userId() == userId ? Outcome.NOOP : Outcome.REJECTED, userId);
     }
-    repo.userThirdAuthModel()
-        .save(
-            UserThirdAuthRow.newBinding(
-                userId, msg.getPlatform(), msg.getOpenId(), msg.getUnionId()));
+    repo.userThirdAuthModel().save(newBinding(userId, msg));
     newCacheVersion(user.get());
     return Decision.of(Outcome.APPLIED, userId);
   }

@@ -7,6 +7,7 @@ import dev.usermq.logic.AuthMsgLogic;
 import dev.usermq.logic.AuthMsgResult;
 import dev.usermq.logic.Outcome;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.OutboxRow;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -427,7 +429,23 @@ public class AuthMsgBatch {
               failed[0] = ONE_BY_ONE;
               throw new RecordFailed();
             }
-            for (int i = from; i < to; i++) {
+            for (int i = from; i < to; ) {
+              int end = registers(entries, i, to);
+              if (end - i > 1) {
+                List<Entry> group = entries.subList(i, end);
+                List<AuthMsgResult> results =
+                    ofAll(
+                        range,
+                        failed,
+                        () ->
+                            logic.applyClaimedRegisters(
+                                group.stream().map(e -> e.prepared).toList()));
+                for (int j = 0; j < group.size(); j++) {
+                  group.get(j).result = results.get(j);
+                }
+                i = end;
+                continue;
+              }
               Entry entry = entries.get(i);
               try {
                 entry.result = logic.applyClaimed(entry.prepared);
@@ -439,19 +457,13 @@ public class AuthMsgBatch {
                 failed[0] = i;
                 throw new RecordFailed();
               }
+              i++;
             }
-            List<AuthMsgResult> results;
-            try {
-              results = logic.markProcessed(range.stream().map(e -> e.result).toList());
-            } catch (RuntimeException e) {
-              if (classifier.isTransient(e)) {
-                throw e;
-              }
-              // a failure of the batch's statements that names no record: each goes alone
-              log.warn("applying {} records one by one: {}", range.size(), String.valueOf(e));
-              failed[0] = ONE_BY_ONE;
-              throw new RecordFailed();
-            }
+            List<AuthMsgResult> results =
+                ofAll(
+                    range,
+                    failed,
+                    () -> logic.markProcessed(range.stream().map(e -> e.result).toList()));
             for (int i = 0; i < range.size(); i++) {
               range.get(i).result = results.get(i);
             }
@@ -465,6 +477,43 @@ public class AuthMsgBatch {
         return failed[0];
       }
       throw e;
+    }
+  }
+
+  /**
+   * The end of the REGISTERs from {@code from} (before {@code to}) whose accounts differ: those can
+   * be applied with statements shared by all ({@link AuthMsgLogic#applyClaimedRegisters}).
+   */
+  private static int registers(List<Entry> entries, int from, int to) {
+    Set<List<String>> accounts = new HashSet<>();
+    int end = from;
+    while (end < to) {
+      AuthMsg msg = entries.get(end).msg;
+      if (msg.getKind() != AuthMsgKind.AUTH_MSG_KIND_REGISTER
+          || !accounts.add(List.of(msg.getPlatform(), msg.getOpenId()))) {
+        break;
+      }
+      end++;
+    }
+    return end;
+  }
+
+  /**
+   * The results of a step of the transaction that applies {@code range} and names no record that
+   * failed: a failure of its own rolls the transaction back and sends each record alone ({@link
+   * #ONE_BY_ONE}); a transient failure is thrown.
+   */
+  private List<AuthMsgResult> ofAll(
+      List<Entry> range, int[] failed, Supplier<List<AuthMsgResult>> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      if (classifier.isTransient(e)) {
+        throw e;
+      }
+      log.warn("applying {} records one by one: {}", range.size(), String.valueOf(e));
+      failed[0] = ONE_BY_ONE;
+      throw new RecordFailed();
     }
   }
 

@@ -10,6 +10,7 @@ import dev.usermq.logic.Step.MsgId;
 import dev.usermq.logic.Step.Unknown;
 import dev.usermq.logic.Step.UserRef;
 import dev.usermq.logic.UsersModel.Result;
+import dev.usermq.mq.AuthMsgBatch;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import java.util.ArrayList;
@@ -23,17 +24,22 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Random sequences of auth messages of every kind through {@link AuthMsgLogic#handle} on a real
- * MariaDB, each checked against {@link UsersModel}: every answer as it comes, then the users, the
- * bindings, the ledger and the events the sequence left in the tables.
+ * Random sequences of auth messages of every kind through {@link AuthMsgLogic#handle}, and in
+ * batches through {@link AuthMsgBatch#apply}, on a real MariaDB, each checked against {@link
+ * UsersModel}: every answer as it comes, then the users, the bindings, the ledger and the events
+ * the sequence left in the tables.
  *
  * <p>The sequences are small worlds where things collide: a few platforms and open ids, message ids
  * from a small pool, most of them differing only in case, users named by the order the sequence
@@ -94,6 +100,23 @@ class AuthMsgLogicModelIT {
     sequence.checkTables();
   }
 
+  /**
+   * The same sequences in batches, as batch mode applies a poll's records ({@link AuthMsgBatch}):
+   * the messages of a batch in one transaction, REGISTERs of different accounts with shared
+   * statements, copies of a message in the same batch. The messages of a batch are built before it
+   * runs, so a user a batch creates is named only by later batches, as a producer could not know it
+   * sooner.
+   */
+  @Property(tries = 100)
+  void everySequenceAppliedInBatchesLeavesWhatTheModelSays(
+      @ForAll("sequences") List<Step> steps, @ForAll @IntRange(min = 2, max = 12) int batchSize) {
+    Sequence sequence = new Sequence(RUN + "." + sequences.incrementAndGet() + ".");
+    for (int from = 0; from < steps.size(); from += batchSize) {
+      sequence.playBatch(from, steps.subList(from, Math.min(steps.size(), from + batchSize)));
+    }
+    sequence.checkTables();
+  }
+
   @Provide
   Arbitrary<List<Step>> sequences() {
     return steps().list().ofMinSize(5).ofMaxSize(40);
@@ -138,6 +161,8 @@ class AuthMsgLogicModelIT {
 
     private final String token;
     private final AuthMsgLogic logic = service.getBean(AuthMsgLogic.class);
+    private final AuthMsgBatch batch = service.getBean(AuthMsgBatch.class);
+    private final CamelContext camel = service.getBean(CamelContext.class);
     private final DenyListAuthz authz = service.getBean(DenyListAuthz.class);
     private final JdbcClient jdbc = service.getBean(JdbcClient.class);
     private final UsersModel model = new UsersModel();
@@ -156,13 +181,51 @@ class AuthMsgLogicModelIT {
         return;
       }
       sent.add(msg);
-      boolean barred = step instanceof Step.Register register && register.barred();
       AuthMsgResult got;
       try {
         got = logic.handle(msg);
       } catch (RuntimeException e) {
         throw new AssertionError(transcript + "step " + index + " " + step + " threw " + e, e);
       }
+      check(index, step, msg, got);
+    }
+
+    /** The steps from {@code from} on as one batch. */
+    void playBatch(int from, List<Step> steps) {
+      transcript.append("-- a batch\n");
+      List<Exchange> records = new ArrayList<>();
+      List<Integer> indexes = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i++) {
+        AuthMsg msg = message(from + i, steps.get(i));
+        if (msg == null) {
+          transcript.append(String.format("%2d %s: nothing sent yet%n", from + i, steps.get(i)));
+          continue;
+        }
+        sent.add(msg);
+        Exchange record = new DefaultExchange(camel);
+        record.getMessage().setBody(msg.toByteArray());
+        records.add(record);
+        indexes.add(from + i);
+      }
+      List<AuthMsgResult> results;
+      try {
+        results = batch.apply(records).results();
+      } catch (Exception e) {
+        throw new AssertionError(transcript + "the batch from step " + from + " threw " + e, e);
+      }
+      assertThat(results).as(transcript.toString()).hasSameSizeAs(records);
+      for (int i = 0; i < results.size(); i++) {
+        int index = indexes.get(i);
+        check(
+            index,
+            steps.get(index - from),
+            sent.get(sent.size() - records.size() + i),
+            results.get(i));
+      }
+    }
+
+    private void check(int index, Step step, AuthMsg msg, AuthMsgResult got) {
+      boolean barred = step instanceof Step.Register register && register.barred();
       Result actual = new Result(got.outcome(), got.userId());
       Result expected = model.handle(msg, got.userId(), barred);
       if (barred && expected.outcome() == Outcome.APPLIED) {

@@ -16,12 +16,19 @@ import dev.usermq.mq.DeliveryMarks;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.DependencyUnavailableException;
 import dev.usermq.repository.model.AuthMsgModel;
+import dev.usermq.repository.model.UserModel;
+import dev.usermq.repository.model.UserRow;
+import dev.usermq.repository.model.UserThirdAuthModel;
+import dev.usermq.repository.model.UserThirdAuthRow;
 import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
+import dev.usermq.support.SqlStatements;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +57,9 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
   @Autowired DeliveryMarks deliveryMarks;
   @Autowired AuthMsgModel ledger;
   @Autowired TransactionTemplate transactions;
+  @Autowired UserModel users;
+  @Autowired UserThirdAuthModel bindings;
+  @Autowired SqlStatements statements;
 
   private Db db;
   private MockEndpoint userTopic;
@@ -307,32 +317,121 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
   }
 
   @Test
+  void registersOfDifferentAccountsShareTheirStatementsAndAnAccountBoundBeforeIsANoopOfItsUser()
+      throws Exception {
+    AuthMsg earlier = Msgs.register("wechat", Msgs.openId());
+    new Batch().add(0, earlier).send();
+    long boundUser = db.userOf("wechat", earlier.getOpenId()).orElseThrow();
+    userTopic.reset();
+    AuthMsg again = Msgs.register("wechat", earlier.getOpenId());
+    List<AuthMsg> fresh =
+        List.of(
+            Msgs.register("wechat", Msgs.openId()),
+            Msgs.register("apple", Msgs.openId()),
+            Msgs.register("wechat", Msgs.openId()));
+    int mark = statements.mark();
+
+    Exchange result =
+        new Batch()
+            .add(0, fresh.get(0))
+            .add(0, again)
+            .add(1, fresh.get(1))
+            .add(1, fresh.get(2))
+            .send();
+    List<String> sql = statements.since(mark);
+
+    assertThat(result.getException()).isNull();
+    assertThat(db.outcome(again.getMessageId())).contains("NOOP");
+    assertThat(db.ledgerUser(again.getMessageId())).isEqualTo(boundUser);
+    assertThat(db.userOf("wechat", earlier.getOpenId())).contains(boundUser);
+    Set<Long> users = new HashSet<>(List.of(boundUser));
+    for (AuthMsg msg : fresh) {
+      assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+      long userId = db.userOf(msg.getPlatform(), msg.getOpenId()).orElseThrow();
+      assertThat(users.add(userId)).as("a user of its own").isTrue();
+      assertThat(db.ledgerUser(msg.getMessageId())).isEqualTo(userId);
+      assertThat(db.bindingsOf(userId)).isEqualTo(1);
+      verify(authz).grantRole(userId, "member");
+    }
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("source-message-id"))
+        .containsExactlyInAnyOrder(
+            fresh.stream().map(AuthMsg::getMessageId).toArray(Object[]::new));
+    // one look-up of the bindings a platform, one insert of the users, one of their bindings
+    assertThat(sql).filteredOn(q -> q.startsWith("INSERT INTO `user` ")).hasSize(1);
+    assertThat(sql).filteredOn(q -> q.startsWith("INSERT INTO user_third_auth ")).hasSize(1);
+    assertThat(sql).filteredOn(q -> q.contains(" FROM user_third_auth WHERE platform")).hasSize(2);
+  }
+
+  @Test
+  void aRegisterOfAnAccountRegisteredEarlierInTheBatchIsANoopOfThatUser() throws Exception {
+    String openId = Msgs.openId();
+    AuthMsg first = Msgs.register("wechat", openId);
+    AuthMsg otherCase = Msgs.register("wechat", openId.toUpperCase());
+    AuthMsg second = Msgs.register("wechat", openId);
+
+    Exchange result = new Batch().add(0, first).add(0, otherCase).add(0, second).send();
+
+    assertThat(result.getException()).isNull();
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    assertThat(db.outcome(first.getMessageId())).contains("APPLIED");
+    assertThat(db.outcome(second.getMessageId())).contains("NOOP");
+    assertThat(db.ledgerUser(second.getMessageId())).isEqualTo(userId);
+    assertThat(db.outcome(otherCase.getMessageId())).contains("APPLIED");
+    assertThat(db.userOf("wechat", openId.toUpperCase())).get().isNotEqualTo(userId);
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("source-message-id"))
+        .containsExactly(first.getMessageId(), otherCase.getMessageId());
+    assertThat(dlq.getReceivedExchanges()).isEmpty();
+    verify(stats, never()).retried(anyString());
+  }
+
+  @Test
+  void aRegisterWhoseAccountAnotherConsumerBindsMeanwhileIsANoopOfThatUserAndTheOthersAreApplied()
+      throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    AuthMsg other = Msgs.register("wechat", Msgs.openId());
+    long[] theirUser = new long[1];
+
+    // another consumer's REGISTER of the same account: its binding is written, not committed, when
+    // the batch looks the account up, and commits while the batch's binding waits for it
+    Exchange result =
+        sendWhileAnotherTransactionHoldsItsLocks(
+            new Batch().add(0, other).add(0, msg),
+            () -> {
+              theirUser[0] = users.save(UserRow.newActive("theirs", "")).id();
+              bindings.save(
+                  UserThirdAuthRow.newBinding(theirUser[0], "wechat", msg.getOpenId(), ""));
+            });
+
+    assertThat(result.getException()).isNull();
+    assertThat(db.outcome(msg.getMessageId())).contains("NOOP");
+    assertThat(db.ledgerUser(msg.getMessageId())).isEqualTo(theirUser[0]);
+    assertThat(db.userOf("wechat", msg.getOpenId())).contains(theirUser[0]);
+    assertThat(db.outcome(other.getMessageId())).contains("APPLIED");
+    assertThat(userTopic.getReceivedExchanges())
+        .extracting(e -> e.getMessage().getHeader("source-message-id"))
+        .containsExactly(other.getMessageId());
+    assertThat(dlq.getReceivedExchanges()).isEmpty();
+    verify(stats, never()).retried(anyString());
+  }
+
+  @Test
   void aRecordAnotherConsumerClaimsMeanwhileIsADuplicateAndTheOthersAreApplied() throws Exception {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     AuthMsg other = Msgs.register("wechat", Msgs.openId());
-    Batch batch = new Batch().add(0, other).add(0, msg);
-    CountDownLatch claimed = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+
     // another consumer's transaction: it has claimed the message when the batch looks it up, and
     // commits while the batch's claim waits for it
-    CompletableFuture<Void> anotherConsumer =
-        CompletableFuture.runAsync(
-            () ->
-                transactions.executeWithoutResult(
-                    status -> {
-                      ledger.claim(msg.getMessageId(), "REGISTER", 0);
-                      ledger.markAsProcessed(msg.getMessageId(), "NOOP", 0);
-                      claimed.countDown();
-                      await().until(() -> release.getCount() == 0);
-                    }));
-    assertThat(claimed.await(10, TimeUnit.SECONDS)).isTrue();
+    Exchange result =
+        sendWhileAnotherTransactionHoldsItsLocks(
+            new Batch().add(0, other).add(0, msg),
+            () -> {
+              ledger.claim(msg.getMessageId(), "REGISTER", 0);
+              ledger.markAsProcessed(msg.getMessageId(), "NOOP", 0);
+            });
 
-    CompletableFuture<Exchange> result = CompletableFuture.supplyAsync(batch::send);
-    await().until(() -> db.transactionsWaitingForALock() > 0);
-    release.countDown();
-    anotherConsumer.get(10, TimeUnit.SECONDS);
-
-    assertThat(result.get(30, TimeUnit.SECONDS).getException()).isNull();
+    assertThat(result.getException()).isNull();
     assertThat(db.outcome(msg.getMessageId())).contains("NOOP");
     assertThat(db.userOf("wechat", msg.getOpenId())).isEmpty();
     assertThat(db.outcome(other.getMessageId())).contains("APPLIED");
@@ -459,5 +558,31 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
                     .query(Integer.class)
                     .single())
         .sum();
+  }
+
+  /**
+   * Sends the batch while another consumer's transaction, which has done its work, holds its row
+   * locks: it commits once the batch waits for one of them. Returns the batch's exchange.
+   */
+  private Exchange sendWhileAnotherTransactionHoldsItsLocks(Batch batch, Runnable theirWork)
+      throws Exception {
+    CountDownLatch worked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> anotherConsumer =
+        CompletableFuture.runAsync(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      theirWork.run();
+                      worked.countDown();
+                      await().until(() -> release.getCount() == 0);
+                    }));
+    assertThat(worked.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Exchange> result = CompletableFuture.supplyAsync(batch::send);
+    await().until(() -> db.transactionsWaitingForALock() > 0);
+    release.countDown();
+    anotherConsumer.get(10, TimeUnit.SECONDS);
+    return result.get(30, TimeUnit.SECONDS);
   }
 }

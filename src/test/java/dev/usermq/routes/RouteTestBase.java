@@ -5,6 +5,7 @@ import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.mq.ProcessingStats;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.repository.xredis.UserCache;
+import dev.usermq.support.SqlStatements;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
@@ -54,6 +56,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
       "grpc.port=0"
     })
 @ContextConfiguration(initializers = EmbeddedServersInitializer.class)
+@Import(SqlStatements.Recording.class)
 @UseAdviceWith
 abstract class RouteTestBase {
 

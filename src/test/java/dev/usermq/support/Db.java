@@ -38,6 +38,14 @@ public record Db(JdbcClient jdbc) {
         .single();
   }
 
+  /** The user of a message's ledger row. */
+  public long ledgerUser(String messageId) {
+    return jdbc.sql("SELECT user_id FROM auth_msg WHERE message_id = ?")
+        .param(messageId)
+        .query(Long.class)
+        .single();
+  }
+
   public int ledgerRows(String messageId) {
     return jdbc.sql("SELECT COUNT(*) FROM auth_msg WHERE message_id = ?")
         .param(messageId)

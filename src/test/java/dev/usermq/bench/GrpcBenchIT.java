@@ -33,7 +33,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Throughput and latency of the user gRPC service's reads, from a Java client ({@link GrpcLoad}) on
@@ -308,20 +307,9 @@ class GrpcBenchIT {
     Files.writeString(ROOT.resolve(file), csv);
   }
 
-  /**
-   * The chart's JVM options (values.yaml {@code javaOpts}), as they work in a pod limited to 768
-   * MiB: {@code -XX:MaxRAM} sizes the heap as the limit would, and the serial collector is what the
-   * JVM picks by itself below 1792 MB of memory (here it would pick G1 from the machine's memory).
-   */
-  private static List<String> jvmOptions() throws IOException {
-    Map<String, Object> values;
-    try (var in = Files.newInputStream(Path.of("helm", "user-mq", "values.yaml"))) {
-      values = new Yaml().load(in);
-    }
-    List<String> options = new ArrayList<>();
-    options.addAll(Arrays.asList(((String) values.get("javaOpts")).trim().split("\\s+")));
-    options.add("-XX:MaxRAM=768m");
-    options.add("-XX:+UseSerialGC");
+  /** The chart's JVM options in a pod ({@link PodJvmOptions}), then the benchmark's. */
+  private static List<String> jvmOptions() {
+    List<String> options = new ArrayList<>(PodJvmOptions.of());
     if (JFR) {
       options.add(
           "-XX:StartFlightRecording=settings=profile,filename="

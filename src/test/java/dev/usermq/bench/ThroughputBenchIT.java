@@ -90,17 +90,8 @@ class ThroughputBenchIT {
   private static final int PARTITIONS = 4;
   private static final long POLL_MILLIS = 50;
 
-  /**
-   * helm/user-mq/values.yaml javaOpts in a pod whose memory limit is 768 MiB: MaxRAM sizes the heap
-   * as the limit would, and Serial GC is what the JVM chooses by itself with less than 1792 MB of
-   * memory (it would choose G1 here, seeing the machine's memory).
-   */
-  static final List<String> CHART_JVM_OPTIONS =
-      List.of(
-          "-XX:MaxRAM=768m",
-          "-XX:+UseSerialGC",
-          "-XX:MaxRAMPercentage=75.0",
-          "-XX:+ExitOnOutOfMemoryError");
+  /** The chart's JVM options in a pod ({@link PodJvmOptions}): every system's. */
+  static final List<String> CHART_JVM_OPTIONS = PodJvmOptions.of();
 
   private static final Path ROOT = Path.of("target", "bench");
   private static final Path REPORT = Path.of("target", "bench-report.txt");

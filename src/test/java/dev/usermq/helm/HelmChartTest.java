@@ -190,6 +190,17 @@ class HelmChartTest {
   }
 
   @Test
+  void theJvmOptionsAreTheImagesOwnByDefault() throws IOException {
+    Matcher imageOptions =
+        Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$")
+            .matcher(Files.readString(Path.of("Dockerfile")));
+    assertThat(imageOptions.find()).as("the Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
+
+    assertThat(env(container(deployment(render(CHART)))))
+        .containsEntry("JAVA_TOOL_OPTIONS", imageOptions.group(1));
+  }
+
+  @Test
   void logsAreJsonLinesByDefaultAndPlainTextOnRequest() {
     assertThat(env(container(deployment(render(CHART)))))
         .containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");

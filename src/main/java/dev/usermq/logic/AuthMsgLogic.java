@@ -195,22 +195,39 @@ public class AuthMsgLogic {
   }
 
   /**
+   * The end of the prepared messages from {@code from} that {@link #applyClaimedRegisters} can
+   * apply together: the REGISTERs in a row whose accounts differ (a REGISTER must see the binding
+   * of one before it of the same account).
+   */
+  public static int registersTogether(List<Prepared> prepared, int from) {
+    Set<List<String>> accounts = new HashSet<>();
+    int end = from;
+    while (end < prepared.size()) {
+      AuthMsg msg = prepared.get(end).msg;
+      if (msg.getKind() != AuthMsgKind.AUTH_MSG_KIND_REGISTER || !accounts.add(account(msg))) {
+        break;
+      }
+      end++;
+    }
+    return end;
+  }
+
+  /**
    * Applies REGISTERs whose ledger rows the caller's open transaction claimed ({@link #claim}), as
    * {@link #applyClaimed} would one by one, with statements shared by all of them: one look-up of
-   * their accounts' bindings a platform, the new users in one batch and their bindings in one. The
-   * accounts must differ, as a REGISTER would otherwise have to see the binding of one before it.
-   * Returns their results in order, for {@link #markProcessed}.
+   * their accounts' bindings a platform, the new users in one batch and their bindings in one. They
+   * must be REGISTERs of different accounts ({@link #registersTogether}). Returns their results in
+   * order, for {@link #markProcessed}.
    */
   public List<AuthMsgResult> applyClaimedRegisters(List<Prepared> registers) {
-    Map<String, Map<String, UserThirdAuthRow>> bound = bindingsOf(registers);
+    if (registersTogether(registers, 0) != registers.size()) {
+      throw new IllegalArgumentException("not REGISTERs of different accounts");
+    }
+    Map<List<String>, UserThirdAuthRow> bound = bindingsOf(registers);
     List<AuthMsg> unbound = new ArrayList<>();
     for (Prepared prepared : registers) {
-      AuthMsg msg = prepared.msg;
-      if (msg.getKind() != AuthMsgKind.AUTH_MSG_KIND_REGISTER) {
-        throw new IllegalArgumentException("not a REGISTER: " + msg.getMessageId());
-      }
-      if (!bound.get(msg.getPlatform()).containsKey(msg.getOpenId())) {
-        unbound.add(msg);
+      if (!bound.containsKey(account(prepared.msg))) {
+        unbound.add(prepared.msg);
       }
     }
     List<UserRow> users =
@@ -228,7 +245,7 @@ public class AuthMsgLogic {
     List<AuthMsgResult> results = new ArrayList<>(registers.size());
     for (Prepared prepared : registers) {
       AuthMsg msg = prepared.msg;
-      UserThirdAuthRow binding = bound.get(msg.getPlatform()).get(msg.getOpenId());
+      UserThirdAuthRow binding = bound.get(account(msg));
       results.add(
           result(
               msg,
@@ -239,30 +256,28 @@ public class AuthMsgLogic {
     return results;
   }
 
-  /**
-   * The bindings of the REGISTERs' accounts, by platform and open id (one query a platform), with
-   * an entry for every platform; the accounts must differ.
-   */
-  private Map<String, Map<String, UserThirdAuthRow>> bindingsOf(List<Prepared> registers) {
+  /** The bindings of the REGISTERs' accounts that are bound, by account (one query a platform). */
+  private Map<List<String>, UserThirdAuthRow> bindingsOf(List<Prepared> registers) {
     Map<String, Set<String>> openIds = new HashMap<>();
     for (Prepared prepared : registers) {
-      AuthMsg msg = prepared.msg;
-      if (!openIds.computeIfAbsent(msg.getPlatform(), p -> new HashSet<>()).add(msg.getOpenId())) {
-        throw new IllegalArgumentException(
-            "two REGISTERs of account " + msg.getPlatform() + "/" + msg.getOpenId());
-      }
+      openIds
+          .computeIfAbsent(prepared.msg.getPlatform(), p -> new HashSet<>())
+          .add(prepared.msg.getOpenId());
     }
-    Map<String, Map<String, UserThirdAuthRow>> bound = new HashMap<>();
+    Map<List<String>, UserThirdAuthRow> bound = new HashMap<>();
     openIds.forEach(
         (platform, ids) -> {
-          Map<String, UserThirdAuthRow> ofPlatform = new HashMap<>();
           for (UserThirdAuthRow row :
               repo.userThirdAuthModel().findByPlatformAndOpenIdIn(platform, ids)) {
-            ofPlatform.put(row.openId(), row);
+            bound.put(List.of(row.platform(), row.openId()), row);
           }
-          bound.put(platform, ofPlatform);
         });
     return bound;
+  }
+
+  /** A message's account: its platform and open id, compared as they are (byte for byte). */
+  private static List<String> account(AuthMsg msg) {
+    return List.of(msg.getPlatform(), msg.getOpenId());
   }
 
   private AuthMsgResult decide(AuthMsg msg, Permission permission) {

@@ -7,7 +7,6 @@ import dev.usermq.logic.AuthMsgLogic;
 import dev.usermq.logic.AuthMsgResult;
 import dev.usermq.logic.Outcome;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
-import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.OutboxRow;
 import java.nio.charset.StandardCharsets;
@@ -423,30 +422,26 @@ public class AuthMsgBatch {
     try {
       tx.executeWithoutResult(
           status -> {
+            List<AuthMsgLogic.Prepared> prepared = range.stream().map(e -> e.prepared).toList();
             try {
-              logic.claim(range.stream().map(e -> e.prepared).toList());
+              logic.claim(prepared);
             } catch (DuplicateKeyException e) {
               failed[0] = ONE_BY_ONE;
               throw new RecordFailed();
             }
-            for (int i = from; i < to; ) {
-              int end = registers(entries, i, to);
-              if (end - i > 1) {
-                List<Entry> group = entries.subList(i, end);
+            for (int k = 0; k < range.size(); ) {
+              int end = AuthMsgLogic.registersTogether(prepared, k);
+              if (end - k > 1) {
+                List<AuthMsgLogic.Prepared> registers = prepared.subList(k, end);
                 List<AuthMsgResult> results =
-                    ofAll(
-                        range,
-                        failed,
-                        () ->
-                            logic.applyClaimedRegisters(
-                                group.stream().map(e -> e.prepared).toList()));
-                for (int j = 0; j < group.size(); j++) {
-                  group.get(j).result = results.get(j);
+                    ofAll(range, failed, () -> logic.applyClaimedRegisters(registers));
+                for (int j = k; j < end; j++) {
+                  range.get(j).result = results.get(j - k);
                 }
-                i = end;
+                k = end;
                 continue;
               }
-              Entry entry = entries.get(i);
+              Entry entry = range.get(k);
               try {
                 entry.result = logic.applyClaimed(entry.prepared);
               } catch (RuntimeException e) {
@@ -454,10 +449,10 @@ public class AuthMsgBatch {
                   throw e;
                 }
                 entry.failure = e;
-                failed[0] = i;
+                failed[0] = from + k;
                 throw new RecordFailed();
               }
-              i++;
+              k++;
             }
             List<AuthMsgResult> results =
                 ofAll(
@@ -478,24 +473,6 @@ public class AuthMsgBatch {
       }
       throw e;
     }
-  }
-
-  /**
-   * The end of the REGISTERs from {@code from} (before {@code to}) whose accounts differ: those can
-   * be applied with statements shared by all ({@link AuthMsgLogic#applyClaimedRegisters}).
-   */
-  private static int registers(List<Entry> entries, int from, int to) {
-    Set<List<String>> accounts = new HashSet<>();
-    int end = from;
-    while (end < to) {
-      AuthMsg msg = entries.get(end).msg;
-      if (msg.getKind() != AuthMsgKind.AUTH_MSG_KIND_REGISTER
-          || !accounts.add(List.of(msg.getPlatform(), msg.getOpenId()))) {
-        break;
-      }
-      end++;
-    }
-    return end;
   }
 
   /**

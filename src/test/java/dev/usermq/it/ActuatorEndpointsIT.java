@@ -18,6 +18,8 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.repository.core.support.RepositoryMethodInvocationListener;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -38,6 +40,7 @@ class ActuatorEndpointsIT {
 
   @Autowired TestRestTemplate http;
   @Autowired ProducerTemplate producer;
+  @Autowired ApplicationContext context;
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -91,6 +94,15 @@ class ActuatorEndpointsIT {
                   .containsPattern(
                       "usermq_kafka_consumer_lag\\{application=\"user-mq\",client_id=\"consumer-user-mq-");
             });
+  }
+
+  @Test
+  void noListenerRunsOnEveryRepositoryCall() {
+    // Spring Boot's metrics listener, even with its timer off, looks up the called method's
+    // annotations and builds the timer's tags on every call; nothing here reads that timer
+    assertThat(context.getBeanNamesForType(RepositoryMethodInvocationListener.class)).isEmpty();
+    assertThat(http.getForObject("/actuator/prometheus", String.class))
+        .doesNotContain("spring_data_repository_invocations");
   }
 
   private static List<String> names(JsonNode object) {

@@ -20,7 +20,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -39,12 +38,6 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 class AuthzTlsIT {
 
   private static final String PASSWORD = "changeit";
-  private static final List<String> TRUST_PROPERTIES =
-      List.of(
-          "javax.net.ssl.trustStore",
-          "javax.net.ssl.trustStorePassword",
-          "javax.net.ssl.trustStoreType");
-
   @TempDir static Path dir;
   private static Path keyStore;
   private static Path otherKeyStore;
@@ -147,13 +140,20 @@ class AuthzTlsIT {
             .start();
   }
 
+  /** Makes {@code store} the JVM's default trust store until the test ends. */
   private void trustStore(Path store) {
-    for (String name : TRUST_PROPERTIES) {
-      savedProperties.putIfAbsent(name, System.getProperty(name));
-    }
-    System.setProperty("javax.net.ssl.trustStore", store.toString());
-    System.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
-    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    Map.of(
+            "javax.net.ssl.trustStore",
+            store.toString(),
+            "javax.net.ssl.trustStorePassword",
+            PASSWORD,
+            "javax.net.ssl.trustStoreType",
+            "PKCS12")
+        .forEach(
+            (name, value) -> {
+              savedProperties.putIfAbsent(name, System.getProperty(name));
+              System.setProperty(name, value);
+            });
   }
 
   /** The service's own beans for the authz client, with TLS. */

@@ -25,6 +25,7 @@ import io.grpc.TlsChannelCredentials;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.jdbc.JdbcProperties;
+import org.springframework.boot.autoconfigure.transaction.TransactionManagerCustomizers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -96,6 +97,20 @@ public class RepositoryConfiguration {
         authzSrv,
         userCache,
         statementDeadline);
+  }
+
+  /**
+   * Spring Boot's transaction manager ({@code spring.transaction.*} applied by its customizers, as
+   * Boot would, whose own backs off when this one exists), with a transaction's own isolation level
+   * set for that transaction only ({@link OneShotIsolationTransactionManager}).
+   */
+  @Bean
+  public OneShotIsolationTransactionManager transactionManager(
+      DataSource dataSource, ObjectProvider<TransactionManagerCustomizers> customizers) {
+    OneShotIsolationTransactionManager transactions =
+        new OneShotIsolationTransactionManager(dataSource);
+    customizers.ifAvailable(c -> c.customize(transactions));
+    return transactions;
   }
 
   @Bean

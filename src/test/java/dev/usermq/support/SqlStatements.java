@@ -2,9 +2,12 @@ package dev.usermq.support;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -22,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 public class SqlStatements {
 
   private final List<String> seen = new CopyOnWriteArrayList<>();
+  private final List<String> calls = new CopyOnWriteArrayList<>();
 
   /** How many statements were seen so far; a mark for {@link #since}. */
   public int mark() {
@@ -33,8 +37,27 @@ public class SqlStatements {
     return List.copyOf(seen.subList(mark, seen.size()));
   }
 
+  /** How many round trips were seen so far; a mark for {@link #callsSince}. */
+  public int callsMark() {
+    return calls.size();
+  }
+
+  /**
+   * What the connections sent after the mark, in order: every statement's SQL and, in angle
+   * brackets, each call that changes the session or ends a transaction, e.g. {@code <setAutoCommit
+   * false>}, {@code <setTransactionIsolation 2>}, {@code <commit>}.
+   */
+  public List<String> callsSince(int mark) {
+    return List.copyOf(calls.subList(mark, calls.size()));
+  }
+
   void record(String sql) {
     seen.add(sql);
+    calls.add(sql);
+  }
+
+  void recordCall(String call) {
+    calls.add(call);
   }
 
   /** Wraps the application's data source; imported by {@link EmbeddedServersIT}. */
@@ -71,7 +94,10 @@ public class SqlStatements {
     }
   }
 
-  /** The connection, reporting each statement's SQL before preparing it. */
+  private static final Set<String> SESSION_CALLS =
+      Set.of("setAutoCommit", "setTransactionIsolation", "setReadOnly", "commit", "rollback");
+
+  /** The connection, reporting each statement's SQL before preparing it, and its session calls. */
   static Connection recording(Connection connection, SqlStatements statements) {
     InvocationHandler handler =
         (proxy, method, args) -> {
@@ -82,16 +108,40 @@ public class SqlStatements {
             statements.record(sql);
           }
           if (name.equals("createStatement")) {
-            statements.record("<statement>");
+            statements.seen.add("<statement>");
+            return recordingStatement((Statement) invoke(connection, method, args), statements);
           }
-          try {
-            return method.invoke(connection, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
+          if (SESSION_CALLS.contains(name)) {
+            statements.recordCall("<" + name + (args == null ? "" : " " + args[0]) + ">");
           }
+          return invoke(connection, method, args);
         };
     return (Connection)
         Proxy.newProxyInstance(
             Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+  }
+
+  /** A plain statement, reporting the SQL it executes as a call. */
+  private static Statement recordingStatement(Statement statement, SqlStatements statements) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getName().startsWith("execute")
+              && args != null
+              && args[0] instanceof String sql) {
+            statements.recordCall(sql);
+          }
+          return invoke(statement, method, args);
+        };
+    return (Statement)
+        Proxy.newProxyInstance(
+            Statement.class.getClassLoader(), new Class<?>[] {Statement.class}, handler);
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -47,15 +48,21 @@ public class AuthMsgLogic {
     this.tx = tx;
   }
 
-  /** Applies the message, or reports it as a duplicate if the ledger already has it. */
+  /**
+   * Applies the message, or reports it as a duplicate if the ledger already has it: its claim of
+   * the ledger row, the transaction's first statement, fails then (after waiting for a concurrent
+   * transaction that claimed it, if that one commits). A BIND looks in the ledger first, so that a
+   * duplicate does not ask authz for its permission.
+   */
   public AuthMsgResult handle(AuthMsg msg) {
-    String messageId = msg.getMessageId();
-    Optional<AuthMsgRow> done = repo.authMsgModel().findByMessageId(messageId);
-    if (done.isPresent()) {
-      return duplicate(msg, done.get());
+    if (msg.getKind() == AuthMsgKind.AUTH_MSG_KIND_BIND) {
+      Optional<AuthMsgRow> done = repo.authMsgModel().findByMessageId(msg.getMessageId());
+      if (done.isPresent()) {
+        return duplicate(msg, done.get());
+      }
     }
     Prepared prepared = prepare(msg);
-    return tx.execute(status -> apply(prepared));
+    return tx.execute(status -> applyOrDuplicate(prepared));
   }
 
   /** The ledger rows of those of the messages that were processed, by message id (one query). */
@@ -186,8 +193,28 @@ public class AuthMsgLogic {
     return inserted;
   }
 
+  /**
+   * {@link #apply} in the open transaction, or, when the ledger has the message, its duplicate
+   * result: only the failed claim was undone, and the ledger row read now is the committed one.
+   */
+  private AuthMsgResult applyOrDuplicate(Prepared prepared) {
+    AuthMsg msg = prepared.msg;
+    try {
+      repo.authMsgModel().claim(msg.getMessageId(), kindName(msg.getKind()), msg.getUserId());
+    } catch (DuplicateKeyException e) {
+      return duplicate(
+          msg, repo.authMsgModel().findByMessageId(msg.getMessageId()).orElseThrow(() -> e));
+    }
+    return decideAndMark(msg, prepared.permission);
+  }
+
   private AuthMsgResult apply(AuthMsg msg, Permission permission) {
     repo.authMsgModel().claim(msg.getMessageId(), kindName(msg.getKind()), msg.getUserId());
+    return decideAndMark(msg, permission);
+  }
+
+  /** The work of a message whose ledger row the open transaction claimed, and its outcome. */
+  private AuthMsgResult decideAndMark(AuthMsg msg, Permission permission) {
     AuthMsgResult result = decide(msg, permission);
     repo.authMsgModel()
         .markAsProcessed(result.messageId(), result.outcome().name(), result.userId());

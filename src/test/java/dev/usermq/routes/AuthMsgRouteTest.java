@@ -1,6 +1,7 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -10,20 +11,26 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.usermq.logic.AuthMsgResult;
+import dev.usermq.logic.Outcome;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.proto.common.mq.v1.AuthMsgKind;
 import dev.usermq.proto.common.mq.v1.CancelUserOrdersReq;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
 import dev.usermq.repository.DependencyUnavailableException;
+import dev.usermq.repository.model.AuthMsgModel;
 import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
 import dev.usermq.support.RedisCommands;
+import dev.usermq.support.SqlStatements;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -38,6 +45,7 @@ import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The auth message routes: every kind, duplicates, bad input, transient and other failures. */
 class AuthMsgRouteTest extends RouteTestBase {
@@ -45,6 +53,7 @@ class AuthMsgRouteTest extends RouteTestBase {
   @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
   @Autowired MeterRegistry meters;
+  @Autowired SqlStatements statements;
 
   private Db db;
   private MockEndpoint userTopic;
@@ -87,6 +96,35 @@ class AuthMsgRouteTest extends RouteTestBase {
         .doesNotContainKey("x-trace")
         // tracing is off unless tracing.enabled
         .doesNotContainKey("traceparent");
+  }
+
+  @Test
+  void aNewRecordIsTwoTransactionsTheFirstClaimingItsLedgerRowBeforeAnyRead() {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    int mark = statements.callsMark();
+
+    send(msg);
+
+    assertThat(statements.callsSince(mark))
+        .extracting(AuthMsgRouteTest::shortForm)
+        .containsExactly(
+            // its own: the ledger row claimed first, a copy already there fails the claim
+            "<setAutoCommit false>",
+            "INSERT auth_msg",
+            "SELECT user_third_auth",
+            "INSERT `user`",
+            "INSERT user_third_auth",
+            "INSERT authz_command",
+            "INSERT outbox",
+            "UPDATE auth_msg",
+            "<commit>",
+            "<setAutoCommit true>",
+            // the grant's delivery, its rows locked at READ COMMITTED
+            "<setAutoCommit false>",
+            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            "SELECT authz_command",
+            "<commit>",
+            "<setAutoCommit true>");
   }
 
   @Test
@@ -503,6 +541,37 @@ class AuthMsgRouteTest extends RouteTestBase {
 
   @Autowired dev.usermq.logic.AuthMsgLogic logic;
   @Autowired dev.usermq.mq.DeliveryMarks deliveryMarks;
+  @Autowired TransactionTemplate transactions;
+  @Autowired AuthMsgModel ledger;
+
+  @Test
+  void aCopyClaimedMeanwhileByAnotherConsumerIsADuplicateOnceThatOneCommits() throws Exception {
+    AuthMsg msg = Msgs.register("wechat", Msgs.openId());
+    CountDownLatch claimed = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> anotherConsumer =
+        CompletableFuture.runAsync(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      ledger.claim(msg.getMessageId(), "REGISTER", 0);
+                      ledger.markAsProcessed(msg.getMessageId(), "APPLIED", 42);
+                      claimed.countDown();
+                      await().until(() -> release.getCount() == 0);
+                    }));
+    assertThat(claimed.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<AuthMsgResult> copy = CompletableFuture.supplyAsync(() -> logic.handle(msg));
+    await().until(() -> db.transactionsWaitingForALock() > 0);
+    release.countDown();
+    anotherConsumer.get(10, TimeUnit.SECONDS);
+
+    AuthMsgResult result = copy.get(10, TimeUnit.SECONDS);
+    assertThat(result.outcome()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(result.userId()).isEqualTo(42);
+    assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
+    assertThat(db.userOf("wechat", msg.getOpenId())).as("no work of the copy's own").isEmpty();
+  }
 
   @Test
   void aCrashBetweenTheCommitAndTheGrantIsMadeGoodWhenTheRecordIsReadAgain() {
@@ -648,6 +717,22 @@ class AuthMsgRouteTest extends RouteTestBase {
     doNothing().when(authz).grantRole(anyLong(), anyString());
     send(Msgs.register(platform, openId));
     return db.userOf(platform, openId).orElseThrow();
+  }
+
+  /**
+   * A call as {@code <its name and argument>}, a SET as it is, another statement as verb and table.
+   */
+  private static String shortForm(String call) {
+    String[] words = call.strip().split("\\s+");
+    if (call.startsWith("<") || words[0].equals("SET")) {
+      return call;
+    }
+    for (int i = 0; i < words.length - 1; i++) {
+      if (words[i].matches("(?i)INTO|UPDATE|FROM")) {
+        return words[0] + " " + words[i + 1];
+      }
+    }
+    return call;
   }
 
   private void send(AuthMsg msg) {

@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Bean;
 public class SqlStatements {
 
   private final List<String> seen = new CopyOnWriteArrayList<>();
-  private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
 
   /** How many statements were seen so far; a mark for {@link #since}. */
   public int mark() {
@@ -43,22 +43,27 @@ public class SqlStatements {
   }
 
   /**
-   * What the connections sent after the mark, in order: every statement's SQL and, in angle
-   * brackets, each call that changes the session or ends a transaction, e.g. {@code <setAutoCommit
-   * false>}, {@code <setTransactionIsolation 2>}, {@code <commit>}.
+   * What the connections sent on the calling thread after the mark, in order: every statement's SQL
+   * and, in angle brackets, each call that changes the session or ends a transaction, e.g. {@code
+   * <setAutoCommit false>}, {@code <setTransactionIsolation 2>}, {@code <commit>}.
    */
   public List<String> callsSince(int mark) {
-    return List.copyOf(calls.subList(mark, calls.size()));
+    return calls.subList(mark, calls.size()).stream()
+        .filter(call -> call.thread() == Thread.currentThread())
+        .map(Call::text)
+        .toList();
   }
 
   void record(String sql) {
     seen.add(sql);
-    calls.add(sql);
+    recordCall(sql);
   }
 
   void recordCall(String call) {
-    calls.add(call);
+    calls.add(new Call(Thread.currentThread(), call));
   }
+
+  private record Call(Thread thread, String text) {}
 
   /** Wraps the application's data source; imported by {@link EmbeddedServersIT}. */
   @TestConfiguration(proxyBeanMethods = false)

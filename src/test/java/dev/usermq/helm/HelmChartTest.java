@@ -415,6 +415,7 @@ class HelmChartTest {
         .containsEntry("SPRING_DATA_REDIS_PORT", "6380")
         .containsEntry("AUTHZ_TARGET", "authz.identity.svc:9443")
         .containsEntry("AUTHZ_DEADLINE", "1500ms")
+        .containsEntry("AUTHZ_DELIVERY_CONCURRENCY", "16")
         .containsEntry("TOPICS_DLQ", "identity.user.auth.dlq")
         .containsEntry("IDEMPOTENCY_TTL", "48h")
         .containsEntry("CONSUMER_CONCURRENCY", "2")
@@ -436,6 +437,7 @@ class HelmChartTest {
             "SPRING_DATA_REDIS_PASSWORD",
             "AUTHZ_TARGET",
             "AUTHZ_DEADLINE",
+            "AUTHZ_DELIVERY_CONCURRENCY",
             "AUTHZ_PLAINTEXT",
             "TOPICS_AUTH",
             "TOPICS_USER",

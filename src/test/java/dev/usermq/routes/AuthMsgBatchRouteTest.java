@@ -1,7 +1,6 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -29,9 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -42,8 +38,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The batch route: a batch's records applied together, bad input and records failing on their own
@@ -52,11 +46,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class AuthMsgBatchRouteTest extends RouteTestBase {
 
-  @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
   @Autowired DeliveryMarks deliveryMarks;
   @Autowired AuthMsgModel ledger;
-  @Autowired TransactionTemplate transactions;
   @Autowired UserModel users;
   @Autowired UserThirdAuthModel bindings;
   @Autowired SqlStatements statements;
@@ -396,13 +388,13 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
     // another consumer's REGISTER of the same account: its binding is written, not committed, when
     // the batch looks the account up, and commits while the batch's binding waits for it
     Exchange result =
-        sendWhileAnotherTransactionHoldsItsLocks(
-            new Batch().add(0, other).add(0, msg),
+        whileAnotherTransactionHoldsItsLocks(
             () -> {
               theirUser[0] = users.save(UserRow.newActive("theirs", "")).id();
               bindings.save(
                   UserThirdAuthRow.newBinding(theirUser[0], "wechat", msg.getOpenId(), ""));
-            });
+            },
+            new Batch().add(0, other).add(0, msg)::send);
 
     assertThat(result.getException()).isNull();
     assertThat(db.outcome(msg.getMessageId())).contains("NOOP");
@@ -424,12 +416,12 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
     // another consumer's transaction: it has claimed the message when the batch looks it up, and
     // commits while the batch's claim waits for it
     Exchange result =
-        sendWhileAnotherTransactionHoldsItsLocks(
-            new Batch().add(0, other).add(0, msg),
+        whileAnotherTransactionHoldsItsLocks(
             () -> {
               ledger.claim(msg.getMessageId(), "REGISTER", 0);
               ledger.markAsProcessed(msg.getMessageId(), "NOOP", 0);
-            });
+            },
+            new Batch().add(0, other).add(0, msg)::send);
 
     assertThat(result.getException()).isNull();
     assertThat(db.outcome(msg.getMessageId())).contains("NOOP");
@@ -558,31 +550,5 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
                     .query(Integer.class)
                     .single())
         .sum();
-  }
-
-  /**
-   * Sends the batch while another consumer's transaction, which has done its work, holds its row
-   * locks: it commits once the batch waits for one of them. Returns the batch's exchange.
-   */
-  private Exchange sendWhileAnotherTransactionHoldsItsLocks(Batch batch, Runnable theirWork)
-      throws Exception {
-    CountDownLatch worked = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> anotherConsumer =
-        CompletableFuture.runAsync(
-            () ->
-                transactions.executeWithoutResult(
-                    status -> {
-                      theirWork.run();
-                      worked.countDown();
-                      await().until(() -> release.getCount() == 0);
-                    }));
-    assertThat(worked.await(10, TimeUnit.SECONDS)).isTrue();
-
-    CompletableFuture<Exchange> result = CompletableFuture.supplyAsync(batch::send);
-    await().until(() -> db.transactionsWaitingForALock() > 0);
-    release.countDown();
-    anotherConsumer.get(10, TimeUnit.SECONDS);
-    return result.get(30, TimeUnit.SECONDS);
   }
 }

@@ -1,7 +1,6 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -29,8 +28,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -44,13 +41,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** The auth message routes: every kind, duplicates, bad input, transient and other failures. */
 class AuthMsgRouteTest extends RouteTestBase {
 
-  @Autowired JdbcClient jdbc;
   @Autowired StringRedisTemplate redis;
   @Autowired MeterRegistry meters;
   @Autowired SqlStatements statements;
@@ -541,32 +535,19 @@ class AuthMsgRouteTest extends RouteTestBase {
 
   @Autowired dev.usermq.logic.AuthMsgLogic logic;
   @Autowired dev.usermq.mq.DeliveryMarks deliveryMarks;
-  @Autowired TransactionTemplate transactions;
   @Autowired AuthMsgModel ledger;
 
   @Test
   void aCopyClaimedMeanwhileByAnotherConsumerIsADuplicateOnceThatOneCommits() throws Exception {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
-    CountDownLatch claimed = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> anotherConsumer =
-        CompletableFuture.runAsync(
-            () ->
-                transactions.executeWithoutResult(
-                    status -> {
-                      ledger.claim(msg.getMessageId(), "REGISTER", 0);
-                      ledger.markAsProcessed(msg.getMessageId(), "APPLIED", 42);
-                      claimed.countDown();
-                      await().until(() -> release.getCount() == 0);
-                    }));
-    assertThat(claimed.await(10, TimeUnit.SECONDS)).isTrue();
+    AuthMsgResult result =
+        whileAnotherTransactionHoldsItsLocks(
+            () -> {
+              ledger.claim(msg.getMessageId(), "REGISTER", 0);
+              ledger.markAsProcessed(msg.getMessageId(), "APPLIED", 42);
+            },
+            () -> logic.handle(msg));
 
-    CompletableFuture<AuthMsgResult> copy = CompletableFuture.supplyAsync(() -> logic.handle(msg));
-    await().until(() -> db.transactionsWaitingForALock() > 0);
-    release.countDown();
-    anotherConsumer.get(10, TimeUnit.SECONDS);
-
-    AuthMsgResult result = copy.get(10, TimeUnit.SECONDS);
     assertThat(result.outcome()).isEqualTo(Outcome.DUPLICATE);
     assertThat(result.userId()).isEqualTo(42);
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The outbox relay's routes: their SQL consumers are the real ones, on the embedded database, run
@@ -38,7 +37,6 @@ class OutboxRelayRouteTest extends RouteTestBase {
 
   @Autowired AuthzCommandModel commands;
   @Autowired MeterRegistry meters;
-  @Autowired JdbcClient jdbc;
 
   private MockEndpoint userTopic;
 

@@ -1,11 +1,19 @@
 package dev.usermq.routes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.usermq.App;
 import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.mq.ProcessingStats;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.repository.xredis.UserCache;
+import dev.usermq.support.Db;
 import dev.usermq.support.SqlStatements;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -19,9 +27,11 @@ import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The routes with Kafka, timers and authz replaced, advised once for every route test class (they
@@ -66,6 +76,8 @@ abstract class RouteTestBase {
 
   @Autowired CamelContext camel;
   @Autowired ProducerTemplate producer;
+  @Autowired JdbcClient jdbc;
+  @Autowired TransactionTemplate transactions;
   @MockitoBean AuthzSrv authz;
   @MockitoSpyBean ProcessingStats stats;
   @MockitoSpyBean UserCache userCache;
@@ -151,5 +163,32 @@ abstract class RouteTestBase {
 
   MockEndpoint mock(String uri) {
     return camel.getEndpoint(uri, MockEndpoint.class);
+  }
+
+  /**
+   * Runs {@code ours} while another consumer's transaction, which has done {@code theirWork}, holds
+   * its row locks: that one commits once ours waits for one of them. Returns what ours returned.
+   */
+  <T> T whileAnotherTransactionHoldsItsLocks(Runnable theirWork, Supplier<T> ours)
+      throws Exception {
+    CountDownLatch worked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> anotherConsumer =
+        CompletableFuture.runAsync(
+            () ->
+                transactions.executeWithoutResult(
+                    status -> {
+                      theirWork.run();
+                      worked.countDown();
+                      await().until(() -> release.getCount() == 0);
+                    }));
+    assertThat(worked.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<T> result = CompletableFuture.supplyAsync(ours);
+    Db db = new Db(jdbc);
+    await().until(() -> db.transactionsWaitingForALock() > 0);
+    release.countDown();
+    anotherConsumer.get(10, TimeUnit.SECONDS);
+    return result.get(30, TimeUnit.SECONDS);
   }
 }

@@ -87,14 +87,6 @@ public class AuthMsgLogic {
   }
 
   /**
-   * Applies a prepared message in the caller's transaction, which must be open: its ledger row,
-   * business rows, events and authz commands commit or roll back with it.
-   */
-  public AuthMsgResult apply(Prepared prepared) {
-    return apply(prepared.msg, prepared.permission);
-  }
-
-  /**
    * After the commit, a user the message wrote (or, for a message read again, may have written)
    * gets a tombstone of its committed version in the cache once more: the one written before the
    * commit is gone if Redis lost its data in between. A failure fails the record, which is retried.
@@ -194,8 +186,9 @@ public class AuthMsgLogic {
   }
 
   /**
-   * {@link #apply} in the open transaction, or, when the ledger has the message, its duplicate
-   * result: only the failed claim was undone, and the ledger row read now is the committed one.
+   * Claims the message's ledger row in the open transaction and applies it, or, when the ledger has
+   * the message, returns its duplicate result: only the failed claim was undone, and the ledger row
+   * read now is the committed one.
    */
   private AuthMsgResult applyOrDuplicate(Prepared prepared) {
     AuthMsg msg = prepared.msg;
@@ -206,11 +199,6 @@ public class AuthMsgLogic {
           msg, repo.authMsgModel().findByMessageId(msg.getMessageId()).orElseThrow(() -> e));
     }
     return decideAndMark(msg, prepared.permission);
-  }
-
-  private AuthMsgResult apply(AuthMsg msg, Permission permission) {
-    repo.authMsgModel().claim(msg.getMessageId(), kindName(msg.getKind()), msg.getUserId());
-    return decideAndMark(msg, permission);
   }
 
   /** The work of a message whose ledger row the open transaction claimed, and its outcome. */

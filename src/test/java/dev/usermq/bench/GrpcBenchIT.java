@@ -8,6 +8,7 @@ import dev.usermq.faults.MariaDbNode;
 import dev.usermq.faults.Ports;
 import dev.usermq.faults.RedisNode;
 import dev.usermq.faults.ServiceProcess;
+import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.PackagedJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -446,13 +447,13 @@ class GrpcBenchIT {
             .orElse(0L);
     String load = Files.readString(Path.of("/proc/loadavg")).trim();
     return String.format(
-        "machine: %d CPUs (%s), %.0f GiB; load average before the run %s; Java %s (%s)%n",
+        "machine: %d CPUs (%s), %.0f GiB; load average before the run %s; the service on Java"
+            + " %s%n",
         Runtime.getRuntime().availableProcessors(),
         model,
         memKb / 1024.0 / 1024.0,
         load.substring(0, nthIndexOf(load, ' ', 3)),
-        System.getProperty("java.version"),
-        System.getProperty("java.vm.name"));
+        ImageLaunch.serviceJdkVersion());
   }
 
   private static int nthIndexOf(String s, char c, int n) {

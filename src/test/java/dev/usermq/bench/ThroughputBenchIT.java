@@ -63,8 +63,10 @@ import org.junit.jupiter.api.TestInstance;
  * pipeline ({@link PlainPipeline}, the same work and guarantees) on the same workload, each as its
  * own process with the Helm chart's JVM options in a 768 MiB pod, against the fault suite's servers
  * (a Kafka broker, Redis and MariaDB in their own processes, the authz gRPC server in this JVM).
- * The service starts as the image starts it ({@link ImageLaunch}): the jar extracted, with the
- * class-data-sharing archive of a training run, both made once in {@code target/bench/image}.
+ * The service starts as the image starts it ({@link ImageLaunch}): the jar extracted, with what a
+ * training run made of its start (an ahead-of-time cache on JDK 25, the image's), both made once in
+ * {@code target/bench/image}. The service and the baseline run on the JDK named by {@code
+ * service.java-home}, by default the one running the tests.
  *
  * <p>Per system, on fresh topics and a fresh database: {@code bench.records} REGISTER records
  * (unique message ids, distinct accounts) preloaded on a 4-partition topic; the process started;
@@ -180,9 +182,10 @@ class ThroughputBenchIT {
     loadAtStart = loadAverage();
     log("benchmark: " + RECORDS + " records, service " + jar);
     if (systems().stream().anyMatch(Sut::isService)) {
-      // the service starts as the image starts it: extracted, with its class-data-sharing archive
+      // the service starts as the image starts it: extracted, with the cache or archive of its
+      // start
       image = ImageLaunch.prepare(jar, ROOT.resolve("image"), CHART_JVM_OPTIONS);
-      log("class-data-sharing archive made: " + image.archive());
+      log(image.kind() + " made: " + image.archive());
     }
     authz = new ControllableAuthz(1_500);
     redis = new RedisNode();
@@ -349,9 +352,9 @@ class ThroughputBenchIT {
     Path logFile = ROOT.resolve(sut.key + ".log");
     if (sut.isService()) {
       List<String> options = new ArrayList<>();
-      if (hooksClassLoading(jvmOptions(sut))) {
+      if (ImageLaunch.hooksClassLoadingUnsafely(jvmOptions(sut))) {
         // see ImageLaunch: such a JVM 17 crashes loading archived classes of multi-release jars
-        log("  started without the class-data-sharing archive: a recording or an agent is on");
+        log("  started without the archive of its start: a recording or an agent is on");
       } else {
         options.addAll(image.jvmOptions());
       }
@@ -380,7 +383,8 @@ class ThroughputBenchIT {
       };
     }
     ProcessBuilder builder =
-        Procs.java(jvmOptions(sut), PlainPipeline.class.getName(), List.of())
+        Procs.java(
+                Procs.serviceJavaBin(), jvmOptions(sut), PlainPipeline.class.getName(), List.of())
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
     builder.environment().putAll(env);
@@ -407,17 +411,6 @@ class ThroughputBenchIT {
         return logFile.toString();
       }
     };
-  }
-
-  /** A flight recording or an agent: both hook class loading. */
-  private static boolean hooksClassLoading(List<String> options) {
-    return options.stream()
-        .anyMatch(
-            o ->
-                o.startsWith("-XX:StartFlightRecording")
-                    || o.startsWith("-javaagent")
-                    || o.startsWith("-agentpath")
-                    || o.startsWith("-agentlib"));
   }
 
   /**
@@ -790,18 +783,20 @@ class ThroughputBenchIT {
         String.format(
             Locale.ROOT,
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
-                + " latency over %d s (bench.latency-seconds); %d cores, %d GiB, Java %s;"
-                + " load average (1 min) at start %s; JVM options %s; the service extracted and"
-                + " started with its class-data-sharing archive, as the image starts it%n%n",
+                + " latency over %d s (bench.latency-seconds); %d cores, %d GiB; the"
+                + " systems on Java %s; load average (1 min) at start %s; JVM options %s; the"
+                + " service extracted and started with the %s of its start, as the image starts"
+                + " it%n%n",
             LocalDateTime.now().withNano(0),
             RECORDS,
             PARTITIONS,
             LATENCY_SECONDS,
             Runtime.getRuntime().availableProcessors(),
             Math.round(memTotalKb() / 1024.0 / 1024.0),
-            System.getProperty("java.version"),
+            ImageLaunch.serviceJdkVersion(),
             loadAtStart,
-            String.join(" ", jvmOptions(null))));
+            String.join(" ", jvmOptions(null)),
+            image != null ? image.kind() : "-"));
     out.append(
         "| system | drain msg/s | duplicates msg/s | latency p50 ms | latency p99 ms"
             + " | latency at msg/s | start → first applied s | peak RSS MiB | CPU ms/record (drain)"

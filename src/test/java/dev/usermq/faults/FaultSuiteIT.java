@@ -121,7 +121,7 @@ class FaultSuiteIT {
     jar = PackagedJar.find();
     deleteRecursively(ROOT);
     Files.createDirectories(ROOT);
-    // started as the image starts it: extracted, with its class-data-sharing archive
+    // started as the image starts it: extracted, with the cache or archive of its start
     image = ImageLaunch.prepare(jar, ROOT.resolve("image"), SERVICE_JVM_OPTIONS);
     log(
         "fault suite: "
@@ -129,7 +129,12 @@ class FaultSuiteIT {
             + " records per scenario, faults of "
             + FAULT_SECONDS
             + " s, service "
-            + jar);
+            + jar
+            + " on Java "
+            + ImageLaunch.serviceJdkVersion()
+            + " with the "
+            + image.kind()
+            + " of its start");
     authz = new ControllableAuthz(1_500);
     redis = new RedisNode();
     redis.start();

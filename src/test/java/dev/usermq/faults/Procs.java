@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Procs {
 
+  /** System property: the home of the JDK the packaged service runs on. */
+  public static final String SERVICE_JAVA_HOME = "service.java-home";
+
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
   static {
@@ -32,8 +35,14 @@ public final class Procs {
 
   /** A JVM running {@code mainClass} on the test classpath. */
   public static ProcessBuilder java(List<String> jvmArgs, String mainClass, List<String> args) {
+    return java(javaBin(), jvmArgs, mainClass, args);
+  }
+
+  /** The given {@code java} launcher running {@code mainClass} on the test classpath. */
+  public static ProcessBuilder java(
+      String javaBin, List<String> jvmArgs, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
-    command.add(javaBin());
+    command.add(javaBin);
     command.addAll(jvmArgs);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -42,8 +51,28 @@ public final class Procs {
     return new ProcessBuilder(command);
   }
 
+  /** The {@code java} launcher of the JVM running the tests. */
   public static String javaBin() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    return javaBin(System.getProperty("java.home"));
+  }
+
+  /**
+   * The {@code java} launcher the packaged service runs on: that of the JDK named by the system
+   * property {@value #SERVICE_JAVA_HOME} (the image's JDK, when it is not the one running the
+   * tests), else the tests' own.
+   */
+  public static String serviceJavaBin() {
+    return javaBin(serviceJavaHome());
+  }
+
+  /** The home of the JDK the packaged service runs on (see {@link #serviceJavaBin()}). */
+  public static String serviceJavaHome() {
+    String home = System.getProperty(SERVICE_JAVA_HOME, "");
+    return home.isBlank() ? System.getProperty("java.home") : home;
+  }
+
+  private static String javaBin(String home) {
+    return home + File.separator + "bin" + File.separator + "java";
   }
 
   public static void track(Process p) {

@@ -38,7 +38,7 @@ public final class ServiceProcess {
       String name, Path jar, List<String> jvmArgs, Map<String, String> env, Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Procs.javaBin());
+    command.add(Procs.serviceJavaBin());
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar.toString());

@@ -2,6 +2,7 @@ package dev.usermq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usermq.faults.Procs;
 import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.PackagedJar;
 import java.io.IOException;
@@ -106,19 +107,17 @@ class PackagedJarIT {
   }
 
   /**
-   * The image's training run (Dockerfile) needs no server, and the archive it makes is the one the
-   * extracted jar starts with: {@code -Xshare:on} stops the JVM when the archive cannot be mapped.
+   * The image's training run (Dockerfile) needs no server, and what it makes is what the extracted
+   * jar starts from: with {@link ImageLaunch#strictJvmOptions()} the JVM stops when it cannot.
    */
   @Test
-  void theImagesTrainingRunNeedsNoServerAndItsArchiveMaps() throws Exception {
+  void theImagesTrainingRunNeedsNoServerAndTheStartUsesWhatItMade() throws Exception {
     ImageLaunch image =
         ImageLaunch.prepare(jar, Path.of("target", "packaged-jar-image"), List.of());
 
-    List<String> options = new ArrayList<>(List.of("-Xshare:on"));
-    options.addAll(image.jvmOptions());
-    Run run = start(options, image.jar(), Map.of());
+    Run run = start(image.strictJvmOptions(), image.jar(), Map.of());
 
-    assertThat(run.output).doesNotContainIgnoringCase("shared archive");
+    assertThat(run.output).doesNotContainIgnoringCase("shared archive").doesNotContain("[aot]");
     assertThat(run.exitCode).as("exit code").isNotZero();
     assertThat(run.output).contains("APPLICATION FAILED TO START", "KAFKA_BROKERS");
   }
@@ -131,8 +130,7 @@ class PackagedJarIT {
 
   private static Run start(List<String> jvmOptions, Path jar, Map<String, String> endpoints)
       throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java));
+    List<String> command = new ArrayList<>(List.of(Procs.serviceJavaBin()));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command);

@@ -2,6 +2,7 @@ package dev.usermq.support;
 
 import dev.usermq.faults.Procs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,40 +10,52 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The packaged jar laid out and started as the image does it (Dockerfile): extracted into a plain
- * jar with its libraries in {@code lib/}, and started with the class-data-sharing archive of a
- * training run with the {@value #TRAINING_PROFILE} profile, which needs no server. {@link #jar()}
- * and {@link #jvmOptions()} start it so; the archive is valid only for that path of the jar.
+ * jar with its libraries in {@code lib/}, and started with what a training run with the {@value
+ * #TRAINING_PROFILE} profile, which needs no server, made of its start. On the image's JDK (25 and
+ * later) that is an ahead-of-time cache ({@code -XX:AOTCacheOutput}, JEP 483, 514 and 515): the
+ * classes of the start loaded and linked, and the profiles of its methods. On an older JDK, as the
+ * tests' own JDK 17, it is a dynamic class-data-sharing archive ({@code -XX:ArchiveClassesAtExit}).
+ * {@link #jar()} and {@link #jvmOptions()} start it so; either is valid only for that path of the
+ * jar and that JDK ({@link Procs#serviceJavaBin()}).
  *
  * <p>A JVM 17 without the fix of JDK-8343427 (fixed in JDK 24) crashes when a class of a
  * multi-release jar (OpenTelemetry's, Jackson's, ...) is loaded from the archive while class
  * loading is hooked: a flight recording, started with the JVM or later, or a Java agent. Such a JVM
- * starts without the archive ({@code -Xshare:off}).
+ * starts without the archive ({@link #hooksClassLoadingUnsafely(List)}).
  */
-public record ImageLaunch(Path jar, Path archive) {
+public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
 
   /** The profile of the training run (application-cds-training.yaml). */
   public static final String TRAINING_PROFILE = "cds-training";
 
+  /** The first JDK whose training run makes an ahead-of-time cache in one step. */
+  private static final int AOT_CACHE_JDK = 25;
+
+  /** The first JDK with the fix of JDK-8343427. */
+  private static final int SAFE_HOOKS_JDK = 24;
+
   private static final int TRAINING_SECONDS = 300;
 
   /**
-   * Extracts {@code bootJar} into {@code dir} (emptied first) and makes the archive there with a
-   * training run of the given JVM options (those the service will be started with); fails, naming
-   * its log, when the training run fails.
+   * Extracts {@code bootJar} into {@code dir} (emptied first) and makes the cache or archive there
+   * with a training run of the given JVM options (those the service will be started with); fails,
+   * naming its log, when the training run fails.
    */
   public static ImageLaunch prepare(Path bootJar, Path dir, List<String> jvmOptions)
       throws IOException, InterruptedException {
     deleteRecursively(dir);
     Files.createDirectories(dir.getParent());
-    Path log = dir.resolveSibling(dir.getFileName() + "-cds-training.log");
+    Path log = dir.resolveSibling(dir.getFileName() + "-training.log");
     Files.deleteIfExists(log);
     run(
         List.of(
-            Procs.javaBin(),
+            Procs.serviceJavaBin(),
             "-Djarmode=tools",
             "-jar",
             bootJar.toAbsolutePath().toString(),
@@ -51,25 +64,81 @@ public record ImageLaunch(Path jar, Path archive) {
             dir.toAbsolutePath().toString()),
         log);
     Path jar = dir.resolve(bootJar.getFileName()).toAbsolutePath();
-    Path archive = dir.resolve("application.jsa").toAbsolutePath();
+    boolean aotCache = serviceJdkFeature() >= AOT_CACHE_JDK;
+    Path archive = dir.resolve(aotCache ? "application.aot" : "application.jsa").toAbsolutePath();
     List<String> training = new ArrayList<>();
-    training.add(Procs.javaBin());
+    training.add(Procs.serviceJavaBin());
     training.addAll(jvmOptions);
-    training.add("-XX:ArchiveClassesAtExit=" + archive);
-    training.add("-Xlog:cds=off");
+    if (aotCache) {
+      training.add("-XX:AOTCacheOutput=" + archive);
+    } else {
+      training.add("-XX:ArchiveClassesAtExit=" + archive);
+      training.add("-Xlog:cds=off");
+    }
     training.add("-Dspring.profiles.active=" + TRAINING_PROFILE);
     training.add("-jar");
     training.add(jar.toString());
     run(training, log);
     if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
-      throw new IllegalStateException("the training run wrote no archive, see " + log);
+      throw new IllegalStateException("the training run wrote nothing to start from, see " + log);
     }
-    return new ImageLaunch(jar, archive);
+    return new ImageLaunch(jar, archive, aotCache);
   }
 
-  /** The options that map the archive: before any other of the service's. */
+  /** The options that start from the cache or archive: before any other of the service's. */
   public List<String> jvmOptions() {
-    return List.of("-XX:SharedArchiveFile=" + archive);
+    return List.of(aotCache ? "-XX:AOTCache=" + archive : "-XX:SharedArchiveFile=" + archive);
+  }
+
+  /**
+   * The options that stop the JVM when it cannot start from the cache or archive, instead of
+   * starting without it.
+   */
+  public List<String> strictJvmOptions() {
+    List<String> options =
+        new ArrayList<>(aotCache ? List.of("-XX:AOTMode=on") : List.of("-Xshare:on"));
+    options.addAll(jvmOptions());
+    return options;
+  }
+
+  /**
+   * Whether these options hook class loading (a flight recording or an agent) on a JVM that would
+   * then crash loading archived classes (JDK-8343427): the service must start without the archive.
+   */
+  public static boolean hooksClassLoadingUnsafely(List<String> options) {
+    return serviceJdkFeature() < SAFE_HOOKS_JDK
+        && options.stream()
+            .anyMatch(
+                o ->
+                    o.startsWith("-XX:StartFlightRecording")
+                        || o.startsWith("-javaagent")
+                        || o.startsWith("-agentpath")
+                        || o.startsWith("-agentlib"));
+  }
+
+  /** What the start uses: "ahead-of-time cache" or "class-data-sharing archive". */
+  public String kind() {
+    return aotCache ? "ahead-of-time cache" : "class-data-sharing archive";
+  }
+
+  /** The feature release (17, 25, ...) of the JDK the service runs on. */
+  static int serviceJdkFeature() {
+    return Integer.parseInt(serviceJdkVersion().replaceFirst("\\D.*", ""));
+  }
+
+  /** The version (17.0.17, 25.0.1, ...) of the JDK the service runs on, from its release file. */
+  public static String serviceJdkVersion() {
+    Path release = Path.of(Procs.serviceJavaHome(), "release");
+    try {
+      Matcher m =
+          Pattern.compile("(?m)^JAVA_VERSION=\"([^\"]+)\"").matcher(Files.readString(release));
+      if (!m.find()) {
+        throw new IllegalStateException("no JAVA_VERSION in " + release);
+      }
+      return m.group(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot tell the JDK's version from " + release, e);
+    }
   }
 
   private static void run(List<String> command, Path log) throws IOException, InterruptedException {

@@ -8,15 +8,15 @@
 
 # --- extract the Spring Boot jar into its layers: dependencies change seldom, the application
 # often, so a rebuild mostly reuses the lower layers. Extracted, the application is a plain jar
-# with its libraries in lib/, which an ahead-of-time cache can cover (below).
-FROM eclipse-temurin:25-jre AS extract
+# with its libraries in lib/, which a class-data-sharing archive can cover (below).
+FROM eclipse-temurin:17-jre AS extract
 WORKDIR /build
 ARG JAR_FILE=target/user-mq-*.jar
 COPY ${JAR_FILE} application.jar
 RUN java -Djarmode=tools -jar application.jar extract --layers --destination extracted
 
-# --- runtime: JDK 25, for its ahead-of-time cache (the code itself needs Java 17 or later)
-FROM eclipse-temurin:25-jre
+# --- runtime
+FROM eclipse-temurin:17-jre
 # numeric IDs, the same as runAsUser/runAsGroup in the Helm chart, so that Kubernetes can verify
 # runAsNonRoot
 RUN groupadd --system --gid 10001 usermq \
@@ -29,19 +29,21 @@ COPY --from=extract /build/extracted/application/ ./
 # the heap follows the container's memory limit; the chart overrides this through
 # JAVA_TOOL_OPTIONS
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError"
-# Ahead-of-time cache of the service's start (JEP 483, 514 and 515): a training run
-# (application-cds-training.yaml) starts it without any server and stops it; every start then maps
-# the classes it loaded, already parsed, verified and linked, with the profiles of the methods it
-# ran, instead of loading and linking them again (docs/performance.md). The cache is valid only for
-# these jars at these paths and this JVM: it is made here, after the last change to either. Its
-# log is shown only when it fails. A flight recording started with the JVM makes it start without
-# the cache (slower, nothing else): start one later with jcmd JFR.start instead.
-RUN { java -XX:AOTCacheOutput=application.aot \
-        -Dspring.profiles.active=cds-training -jar application.jar > /tmp/training.log 2>&1 \
-      || { cat /tmp/training.log; exit 1; }; } \
- && test -s application.aot \
- && rm -rf /tmp/training.log /tmp/tomcat.* /tmp/hsperfdata_root
+# Class-data-sharing archive of the classes the service loads to start: a training run
+# (application-cds-training.yaml) starts it without any server and stops it; every start then
+# maps the archive instead of loading, parsing and verifying those classes again
+# (docs/performance.md). The archive is valid only for these jars at these paths and this JVM: it
+# is made here, after the last change to either. Its log is shown only when it fails. A flight
+# recording (JFR) or a Java agent needs -Xshare:off in JAVA_TOOL_OPTIONS: a JVM 17 crashes when
+# one of them hooks the loading of an archived class of a multi-release jar (JDK-8343427).
+# The archive extends the JDK's own (lib/server/classes.jsa), made here should the JDK lack it.
+RUN { [ -f "$JAVA_HOME/lib/server/classes.jsa" ] || java -Xshare:dump > /dev/null; } \
+ && { java -XX:ArchiveClassesAtExit=application.jsa -Xlog:cds=off \
+        -Dspring.profiles.active=cds-training -jar application.jar > /tmp/cds-training.log 2>&1 \
+      || { cat /tmp/cds-training.log; exit 1; }; } \
+ && test -s application.jsa \
+ && rm -rf /tmp/cds-training.log /tmp/tomcat.* /tmp/hsperfdata_root
 USER 10001:10001
 # 8080: HTTP (actuator health and metrics)
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:AOTCache=application.aot", "-jar", "application.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=application.jsa", "-jar", "application.jar"]

@@ -64,9 +64,9 @@ import org.junit.jupiter.api.TestInstance;
  * own process with the Helm chart's JVM options in a 768 MiB pod, against the fault suite's servers
  * (a Kafka broker, Redis and MariaDB in their own processes, the authz gRPC server in this JVM).
  * The service starts as the image starts it ({@link ImageLaunch}): the jar extracted, with what a
- * training run made of its start (an ahead-of-time cache on JDK 25, the image's), both made once in
- * {@code target/bench/image}. The service and the baseline run on the JDK named by {@code
- * service.java-home}, by default the one running the tests.
+ * training run made of its start (a class-data-sharing archive; on JDK 25, an ahead-of-time cache),
+ * both made once in {@code target/bench/image}. The service and the baseline run on the JDK named
+ * by {@code service.java-home}, by default the one running the tests.
  *
  * <p>Per system, on fresh topics and a fresh database: {@code bench.records} REGISTER records
  * (unique message ids, distinct accounts) preloaded on a 4-partition topic; the process started;

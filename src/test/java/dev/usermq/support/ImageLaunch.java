@@ -17,12 +17,13 @@ import java.util.stream.Stream;
 /**
  * The packaged jar laid out and started as the image does it (Dockerfile): extracted into a plain
  * jar with its libraries in {@code lib/}, and started with what a training run with the {@value
- * #TRAINING_PROFILE} profile, which needs no server, made of its start. On the image's JDK (25 and
- * later) that is an ahead-of-time cache ({@code -XX:AOTCacheOutput}, JEP 483, 514 and 515): the
- * classes of the start loaded and linked, and the profiles of its methods. On an older JDK, as the
- * tests' own JDK 17, it is a dynamic class-data-sharing archive ({@code -XX:ArchiveClassesAtExit}).
- * {@link #jar()} and {@link #jvmOptions()} start it so; either is valid only for that path of the
- * jar and that JDK ({@link Procs#serviceJavaBin()}).
+ * #TRAINING_PROFILE} profile, which needs no server, made of its start. On the image's JDK 17, as
+ * on any JDK before 25, that is a dynamic class-data-sharing archive ({@code
+ * -XX:ArchiveClassesAtExit}); on a JDK 25 or later, an ahead-of-time cache ({@code
+ * -XX:AOTCacheOutput}, JEP 483, 514 and 515: the classes of the start loaded and linked, and the
+ * profiles of its methods), which docs/performance.md compares. {@link #jar()} and {@link
+ * #jvmOptions()} start it so; either is valid only for that path of the jar and that JDK ({@link
+ * Procs#serviceJavaBin()}).
  *
  * <p>A JVM 17 without the fix of JDK-8343427 (fixed in JDK 24) crashes when a class of a
  * multi-release jar (OpenTelemetry's, Jackson's, ...) is loaded from the archive while class

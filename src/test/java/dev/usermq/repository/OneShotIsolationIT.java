@@ -34,6 +34,18 @@ class OneShotIsolationIT extends EmbeddedServersIT {
   @Autowired DataSource dataSource;
   @Autowired SqlStatements statements;
 
+  /**
+   * The service declares its own transaction manager, so Spring Boot's is not made: the settings of
+   * {@code spring.transaction} (application.yaml: a 15 s default timeout, which bounds a
+   * transaction's statements) must still reach it.
+   */
+  @Test
+  void springTransactionSettingsReachIt() {
+    assertThat(transactions).isInstanceOf(OneShotIsolationTransactionManager.class);
+    assertThat(((OneShotIsolationTransactionManager) transactions).getDefaultTimeout())
+        .isEqualTo(15);
+  }
+
   @Test
   void theLevelIsOneStatementAtTheStartAndTheSessionIsNotChanged() {
     TransactionTemplate readCommitted = readCommitted();

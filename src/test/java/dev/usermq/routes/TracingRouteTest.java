@@ -19,6 +19,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.AfterAll;
@@ -71,6 +73,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class TracingRouteTest {
 
   private static final String IN = "direct:auth-in";
+  private static final String BATCH_IN = "direct:auth-batch-in";
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
 
@@ -136,6 +139,15 @@ class TracingRouteTest {
                 .process(e -> e.setVariable("mdcTraceId", MDC.get("traceId")))
                 .to("mock:handle-auth-msg");
           });
+      // batch mode: a batch (a list of record exchanges) enters through direct:auth-batch-in; its
+      // events are dropped, this test looks at its authz calls
+      AdviceWith.adviceWith(
+          camel,
+          "auth-msg-batch-consumer",
+          a -> {
+            a.replaceFromWith(BATCH_IN);
+            a.weaveById("send-batch-events").replace().to("mock:batch-events");
+          });
       AdviceWith.adviceWith(camel, "dead-letter", a -> a.mockEndpointsAndSkip("kafka:*"));
       // as in AuthMsgRouteTest: the tracer adds the trace context to the headers of whatever
       // endpoint an event is sent to, Kafka's or this mock's
@@ -144,6 +156,8 @@ class TracingRouteTest {
           "publish-event",
           a -> a.weaveById("send-event").replace().toD("mock:topic-${variable.eventTopic}"));
       camel.start();
+      // off unless consumer.batch.enabled, as in a service started in per-record mode
+      camel.getRouteController().startRoute("auth-msg-batch-consumer");
     }
     MockEndpoint.resetMocks(camel);
     userTopic = camel.getEndpoint("mock:topic-user", MockEndpoint.class);
@@ -178,6 +192,42 @@ class TracingRouteTest {
         .filteredOn(span -> span.getTraceId().equals(TRACE_ID))
         .extracting(SpanData::getName)
         .contains("auth-in", "publish-events", "shared.authz.v1.AuthzService/GrantRole");
+  }
+
+  /**
+   * Batch mode makes a batch's authz calls at once on threads of their own: each still carries the
+   * batch's trace, under the span of the batch's route.
+   */
+  @Test
+  void theAuthzCallsOfABatchMadeAtOnceCarryTheBatchsTrace() throws Exception {
+    List<Exchange> records = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Exchange record = new DefaultExchange(camel);
+      fill(record, Msgs.register("wechat", Msgs.openId()), null);
+      record.getIn().setHeader("kafka.OFFSET", (long) i);
+      records.add(record);
+    }
+
+    Exchange result = producer.send(BATCH_IN, e -> e.getIn().setBody(records));
+
+    assertThat(result.getException()).isNull();
+    assertThat(authzCalls).hasSize(3);
+    List<SpanData> exported = exportedSpans();
+    String batchTrace =
+        exported.stream()
+            .filter(span -> span.getName().equals("auth-batch-in"))
+            .map(SpanData::getTraceId)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no span of the batch's route: " + exported));
+    for (Metadata call : authzCalls) {
+      String traceparent =
+          call.get(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER));
+      assertThat(traceIdOf(traceparent)).isEqualTo(batchTrace);
+    }
+    assertThat(exported)
+        .filteredOn(span -> span.getName().equals("shared.authz.v1.AuthzService/GrantRole"))
+        .hasSize(3)
+        .allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(batchTrace));
   }
 
   @Test

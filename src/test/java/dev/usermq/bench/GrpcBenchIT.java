@@ -6,9 +6,9 @@ import dev.usermq.faults.ControllableAuthz;
 import dev.usermq.faults.KafkaBroker;
 import dev.usermq.faults.MariaDbNode;
 import dev.usermq.faults.Ports;
+import dev.usermq.faults.Procs;
 import dev.usermq.faults.RedisNode;
 import dev.usermq.faults.ServiceProcess;
-import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.PackagedJar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -453,7 +453,7 @@ class GrpcBenchIT {
         model,
         memKb / 1024.0 / 1024.0,
         load.substring(0, nthIndexOf(load, ' ', 3)),
-        ImageLaunch.serviceJdkVersion());
+        Procs.serviceJdkVersion());
   }
 
   private static int nthIndexOf(String s, char c, int n) {

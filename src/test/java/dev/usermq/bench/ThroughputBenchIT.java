@@ -352,11 +352,10 @@ class ThroughputBenchIT {
     Path logFile = ROOT.resolve(sut.key + ".log");
     if (sut.isService()) {
       List<String> options = new ArrayList<>();
-      if (ImageLaunch.hooksClassLoadingUnsafely(jvmOptions(sut))) {
-        // see ImageLaunch: such a JVM 17 crashes loading archived classes of multi-release jars
-        log("  started without the archive of its start: a recording or an agent is on");
-      } else {
+      if (image.usableWith(jvmOptions(sut))) {
         options.addAll(image.jvmOptions());
+      } else {
+        log("  started without the " + image.kind() + ": a recording or an agent is on");
       }
       options.addAll(jvmOptions(sut));
       ServiceProcess service = ServiceProcess.start(sut.key, image.jar(), options, env, logFile);
@@ -793,7 +792,7 @@ class ThroughputBenchIT {
             LATENCY_SECONDS,
             Runtime.getRuntime().availableProcessors(),
             Math.round(memTotalKb() / 1024.0 / 1024.0),
-            ImageLaunch.serviceJdkVersion(),
+            Procs.serviceJdkVersion(),
             loadAtStart,
             String.join(" ", jvmOptions(null)),
             image != null ? image.kind() : "-"));

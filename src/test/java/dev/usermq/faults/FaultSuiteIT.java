@@ -131,7 +131,7 @@ class FaultSuiteIT {
             + " s, service "
             + jar
             + " on Java "
-            + ImageLaunch.serviceJdkVersion()
+            + Procs.serviceJdkVersion()
             + " with the "
             + image.kind()
             + " of its start");

@@ -2,11 +2,16 @@ package dev.usermq.faults;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Child processes of the suite. Every one is tracked and killed by a shutdown hook, so nothing is
@@ -69,6 +74,26 @@ public final class Procs {
   public static String serviceJavaHome() {
     String home = System.getProperty(SERVICE_JAVA_HOME, "");
     return home.isBlank() ? System.getProperty("java.home") : home;
+  }
+
+  /** The version (17.0.15, 25.0.3, ...) of the JDK the service runs on, from its release file. */
+  public static String serviceJdkVersion() {
+    Path release = Path.of(serviceJavaHome(), "release");
+    try {
+      Matcher m =
+          Pattern.compile("(?m)^JAVA_VERSION=\"([^\"]+)\"").matcher(Files.readString(release));
+      if (!m.find()) {
+        throw new IllegalStateException("no JAVA_VERSION in " + release);
+      }
+      return m.group(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot tell the JDK's version from " + release, e);
+    }
+  }
+
+  /** The feature release (17, 25, ...) of the JDK the service runs on. */
+  public static int serviceJdkFeature() {
+    return Integer.parseInt(serviceJdkVersion().replaceFirst("\\D.*", ""));
   }
 
   private static String javaBin(String home) {

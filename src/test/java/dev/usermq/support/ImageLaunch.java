@@ -2,7 +2,6 @@ package dev.usermq.support;
 
 import dev.usermq.faults.Procs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +25,7 @@ import java.util.stream.Stream;
  * <p>A JVM 17 without the fix of JDK-8343427 (fixed in JDK 24) crashes when a class of a
  * multi-release jar (OpenTelemetry's, Jackson's, ...) is loaded from the archive while class
  * loading is hooked: a flight recording, started with the JVM or later, or a Java agent. Such a JVM
- * starts without the archive ({@link #hooksClassLoadingUnsafely(List)}).
+ * starts without the archive ({@link #usableWith(List)}).
  */
 public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
 
@@ -65,7 +62,7 @@ public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
             dir.toAbsolutePath().toString()),
         log);
     Path jar = dir.resolve(bootJar.getFileName()).toAbsolutePath();
-    boolean aotCache = serviceJdkFeature() >= AOT_CACHE_JDK;
+    boolean aotCache = Procs.serviceJdkFeature() >= AOT_CACHE_JDK;
     Path archive = dir.resolve(aotCache ? "application.aot" : "application.jsa").toAbsolutePath();
     List<String> training = new ArrayList<>();
     training.add(Procs.serviceJavaBin());
@@ -103,13 +100,19 @@ public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
   }
 
   /**
-   * Whether these options hook class loading (a flight recording or an agent) on a JVM that would
-   * then crash loading archived classes (JDK-8343427): the service must start without the archive.
+   * Whether a JVM started with these options as well can start from the cache or archive. Not when
+   * they hook class loading (a flight recording or an agent) on a JVM 17, which would then crash
+   * loading archived classes (JDK-8343427); not when a flight recording starts with a JVM 25, which
+   * then refuses the cache (it adds the module jdk.jfr). When it cannot, the service starts without
+   * it.
    */
-  public static boolean hooksClassLoadingUnsafely(List<String> options) {
-    return serviceJdkFeature() < SAFE_HOOKS_JDK
-        && options.stream()
-            .anyMatch(
+  public boolean usableWith(List<String> options) {
+    if (aotCache) {
+      return options.stream().noneMatch(o -> o.startsWith("-XX:StartFlightRecording"));
+    }
+    return Procs.serviceJdkFeature() >= SAFE_HOOKS_JDK
+        || options.stream()
+            .noneMatch(
                 o ->
                     o.startsWith("-XX:StartFlightRecording")
                         || o.startsWith("-javaagent")
@@ -120,26 +123,6 @@ public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
   /** What the start uses: "ahead-of-time cache" or "class-data-sharing archive". */
   public String kind() {
     return aotCache ? "ahead-of-time cache" : "class-data-sharing archive";
-  }
-
-  /** The feature release (17, 25, ...) of the JDK the service runs on. */
-  static int serviceJdkFeature() {
-    return Integer.parseInt(serviceJdkVersion().replaceFirst("\\D.*", ""));
-  }
-
-  /** The version (17.0.17, 25.0.1, ...) of the JDK the service runs on, from its release file. */
-  public static String serviceJdkVersion() {
-    Path release = Path.of(Procs.serviceJavaHome(), "release");
-    try {
-      Matcher m =
-          Pattern.compile("(?m)^JAVA_VERSION=\"([^\"]+)\"").matcher(Files.readString(release));
-      if (!m.find()) {
-        throw new IllegalStateException("no JAVA_VERSION in " + release);
-      }
-      return m.group(1);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot tell the JDK's version from " + release, e);
-    }
   }
 
   private static void run(List<String> command, Path log) throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import dev.usermq.logic.Outcome;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.model.AuthMsgRow;
 import dev.usermq.repository.model.OutboxRow;
+import dev.usermq.tracing.CurrentTraceHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,6 +82,7 @@ public class AuthMsgBatch {
   private final ProducerTemplate producer;
   private final CamelContext camel;
   private final RedeliveryPolicy unexpectedRedelivery;
+  private final CurrentTraceHeaders traceHeaders;
 
   public AuthMsgBatch(
       AuthMsgValidator validator,
@@ -94,7 +96,8 @@ public class AuthMsgBatch {
       OutboxRelay outbox,
       ProducerTemplate producer,
       CamelContext camel,
-      @Qualifier("unexpectedRedeliveryPolicy") RedeliveryPolicy unexpectedRedelivery) {
+      @Qualifier("unexpectedRedeliveryPolicy") RedeliveryPolicy unexpectedRedelivery,
+      CurrentTraceHeaders traceHeaders) {
     this.validator = validator;
     this.classifier = classifier;
     this.logic = logic;
@@ -108,6 +111,7 @@ public class AuthMsgBatch {
     this.camel = camel;
     // the per-record route's policy for the same failures: the same retries and delays
     this.unexpectedRedelivery = unexpectedRedelivery;
+    this.traceHeaders = traceHeaders;
   }
 
   /** One record of a batch and what became of it. */
@@ -188,7 +192,10 @@ public class AuthMsgBatch {
     return new Batch(records, entries);
   }
 
-  /** The events of the batch as messages for one send: topic, key and headers of each. */
+  /**
+   * The events of the batch as messages for one send: topic, key and headers of each, the batch's
+   * trace context included (Kafka's records of one send take the headers of their own message).
+   */
   public List<Message> events(Batch batch) {
     List<Message> messages = new ArrayList<>();
     // the same record as route publish-event sends for one event
@@ -200,6 +207,7 @@ public class AuthMsgBatch {
       message.setHeader("event-id", event.eventId());
       message.setHeader("event-type", event.eventType());
       message.setHeader("source-message-id", event.sourceMessageId());
+      traceHeaders.putInto(message);
       message.setBody(event.payload());
       messages.add(message);
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
@@ -228,6 +229,50 @@ class TracingRouteTest {
         .filteredOn(span -> span.getName().equals("shared.authz.v1.AuthzService/GrantRole"))
         .hasSize(3)
         .allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(batchTrace));
+  }
+
+  /**
+   * Batch mode sends a batch's events as one Kafka batch, each event a record with the headers of
+   * its own message: each of them carries the batch's trace, as an event of a record carries the
+   * record's.
+   */
+  @Test
+  void theEventsOfABatchSentTogetherEachCarryTheBatchsTrace() throws Exception {
+    List<Exchange> records = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Exchange record = new DefaultExchange(camel);
+      fill(record, Msgs.register("wechat", Msgs.openId()), null);
+      record.getIn().setHeader("kafka.OFFSET", (long) i);
+      records.add(record);
+    }
+    MockEndpoint batchEvents = camel.getEndpoint("mock:batch-events", MockEndpoint.class);
+    batchEvents.expectedMessageCount(1);
+
+    Exchange result = producer.send(BATCH_IN, e -> e.getIn().setBody(records));
+
+    assertThat(result.getException()).isNull();
+    batchEvents.assertIsSatisfied();
+    List<?> events = batchEvents.getReceivedExchanges().get(0).getMessage().getBody(List.class);
+    assertThat(events).hasSize(3);
+    List<SpanData> exported = exportedSpans();
+    String batchTrace =
+        exported.stream()
+            .filter(span -> span.getName().equals("auth-batch-in"))
+            .map(SpanData::getTraceId)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no span of the batch's route: " + exported));
+    List<String> spanIdsOfTheBatch =
+        exported.stream()
+            .filter(span -> span.getTraceId().equals(batchTrace))
+            .map(SpanData::getSpanId)
+            .toList();
+    for (Object event : events) {
+      String traceparent = ((Message) event).getHeader("traceparent", String.class);
+      assertThat(traceIdOf(traceparent)).isEqualTo(batchTrace);
+      assertThat(traceparent.split("-")[2])
+          .as("the event's parent, a span of the batch")
+          .isIn(spanIdsOfTheBatch);
+    }
   }
 
   @Test

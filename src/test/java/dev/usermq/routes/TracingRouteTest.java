@@ -201,25 +201,12 @@ class TracingRouteTest {
    */
   @Test
   void theAuthzCallsOfABatchMadeAtOnceCarryTheBatchsTrace() throws Exception {
-    List<Exchange> records = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Exchange record = new DefaultExchange(camel);
-      fill(record, Msgs.register("wechat", Msgs.openId()), null);
-      record.getIn().setHeader("kafka.OFFSET", (long) i);
-      records.add(record);
-    }
-
-    Exchange result = producer.send(BATCH_IN, e -> e.getIn().setBody(records));
+    Exchange result = sendBatchOfRegisters(3);
 
     assertThat(result.getException()).isNull();
     assertThat(authzCalls).hasSize(3);
     List<SpanData> exported = exportedSpans();
-    String batchTrace =
-        exported.stream()
-            .filter(span -> span.getName().equals("auth-batch-in"))
-            .map(SpanData::getTraceId)
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no span of the batch's route: " + exported));
+    String batchTrace = traceOfTheBatch(exported);
     for (Metadata call : authzCalls) {
       String traceparent =
           call.get(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER));
@@ -238,29 +225,17 @@ class TracingRouteTest {
    */
   @Test
   void theEventsOfABatchSentTogetherEachCarryTheBatchsTrace() throws Exception {
-    List<Exchange> records = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Exchange record = new DefaultExchange(camel);
-      fill(record, Msgs.register("wechat", Msgs.openId()), null);
-      record.getIn().setHeader("kafka.OFFSET", (long) i);
-      records.add(record);
-    }
     MockEndpoint batchEvents = camel.getEndpoint("mock:batch-events", MockEndpoint.class);
     batchEvents.expectedMessageCount(1);
 
-    Exchange result = producer.send(BATCH_IN, e -> e.getIn().setBody(records));
+    Exchange result = sendBatchOfRegisters(3);
 
     assertThat(result.getException()).isNull();
     batchEvents.assertIsSatisfied();
     List<?> events = batchEvents.getReceivedExchanges().get(0).getMessage().getBody(List.class);
     assertThat(events).hasSize(3);
     List<SpanData> exported = exportedSpans();
-    String batchTrace =
-        exported.stream()
-            .filter(span -> span.getName().equals("auth-batch-in"))
-            .map(SpanData::getTraceId)
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no span of the batch's route: " + exported));
+    String batchTrace = traceOfTheBatch(exported);
     List<String> spanIdsOfTheBatch =
         exported.stream()
             .filter(span -> span.getTraceId().equals(batchTrace))
@@ -302,6 +277,26 @@ class TracingRouteTest {
         userTopic.getReceivedExchanges().get(0).getMessage().getHeader("traceparent", String.class);
     assertThat(traceIdOf(eventTraceparent)).matches("[0-9a-f]{32}").isNotEqualTo(TRACE_ID);
     assertThat(MDC.get("traceId")).as("the trace leaves the MDC with the record").isNull();
+  }
+
+  /** A batch of new REGISTERs, as the batch route's consumer hands one over. */
+  private Exchange sendBatchOfRegisters(int count) {
+    List<Exchange> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Exchange record = new DefaultExchange(camel);
+      fill(record, Msgs.register("wechat", Msgs.openId()), null);
+      record.getIn().setHeader("kafka.OFFSET", (long) i);
+      records.add(record);
+    }
+    return producer.send(BATCH_IN, e -> e.getIn().setBody(records));
+  }
+
+  private static String traceOfTheBatch(List<SpanData> exported) {
+    return exported.stream()
+        .filter(span -> span.getName().equals("auth-batch-in"))
+        .map(SpanData::getTraceId)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no span of the batch's route: " + exported));
   }
 
   private List<SpanData> exportedSpans() {

@@ -134,6 +134,9 @@ Checks across values that the schema cannot express; each failure says what to c
 {{- if and .Values.kafka.tls.existingSecret (not (include "user-mq.kafkaTls" .)) }}
 {{- fail (printf "kafka.tls.existingSecret is set but kafka.securityProtocol is %s: use SSL or SASL_SSL, or remove the truststore" .Values.kafka.securityProtocol) }}
 {{- end }}
+{{- if and .Values.keda.enabled (not .Values.consumer.enabled) }}
+{{- fail "keda.enabled is true but consumer.enabled is false: a release that does not consume has no lag to scale on; scale it on CPU (autoscaling.enabled) instead" }}
+{{- end }}
 {{- if and .Values.authz.tls.existingSecret (not .Values.authz.tls.enabled) }}
 {{- fail "authz.tls.existingSecret is set but authz.tls.enabled is false: enable TLS or remove the truststore" }}
 {{- end }}

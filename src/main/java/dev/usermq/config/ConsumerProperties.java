@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * The Kafka consumer of the auth route ({@code CONSUMER_*}), read by the route's endpoint through
  * its {@code {{consumer.*}}} placeholders, and the pausing of it while a dependency is down.
  *
+ * @param enabled consume the auth topic; false leaves both auth routes stopped: a release of the
+ *     service that serves the gRPC reads only (its outbox relay and retention still run)
  * @param groupId Kafka consumer group
  * @param concurrency Kafka consumer threads of the auth route; at most the partition count is
  *     useful
@@ -25,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("consumer")
 public record ConsumerProperties(
+    @DefaultValue("true") boolean enabled,
     @DefaultValue("user-mq") @NotBlank String groupId,
     @DefaultValue("4") @Min(1) int concurrency,
     @DefaultValue("100") @Min(1) int maxPollRecords,

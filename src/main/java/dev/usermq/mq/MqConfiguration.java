@@ -2,6 +2,7 @@ package dev.usermq.mq;
 
 import dev.usermq.config.ConsumerProperties;
 import dev.usermq.config.IdempotencyProperties;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.sql.RowMapperFactory;
@@ -56,22 +57,29 @@ public class MqConfiguration {
 
   /**
    * Starts one of the two auth routes: the batch route when {@code consumer.batch.enabled}, the
-   * per-record route otherwise. The other is loaded (and validated) but not started, through
-   * Camel's auto-startup exclude pattern, added to any that {@code
-   * camel.main.auto-startup-exclude-pattern} sets; its route and consumer health checks, which
-   * would say DOWN for a route that is not started, are left out of readiness in the same way.
+   * per-record route otherwise, neither when {@code consumer.enabled} is false. A route that does
+   * not run is loaded (and validated) but not started, through Camel's auto-startup exclude
+   * pattern, added to any that {@code camel.main.auto-startup-exclude-pattern} sets; its route and
+   * consumer health checks, which would say DOWN for a route that is not started, are left out of
+   * readiness in the same way.
    */
   @Bean
   public CamelContextConfiguration authConsumerMode(ConsumerProperties consumer) {
-    String idle = consumer.batch().enabled() ? PER_RECORD_ROUTE : BATCH_ROUTE;
+    List<String> idle =
+        !consumer.enabled()
+            ? List.of(PER_RECORD_ROUTE, BATCH_ROUTE)
+            : List.of(consumer.batch().enabled() ? PER_RECORD_ROUTE : BATCH_ROUTE);
     return new CamelContextConfiguration() {
       @Override
       public void beforeApplicationStart(CamelContext camel) {
-        camel.setAutoStartupExcludePattern(with(camel.getAutoStartupExcludePattern(), idle));
+        camel.setAutoStartupExcludePattern(
+            with(camel.getAutoStartupExcludePattern(), String.join(",", idle)));
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         if (health != null) {
-          health.setExcludePattern(
-              with(health.getExcludePattern(), "route:" + idle + ",consumer:" + idle));
+          for (String route : idle) {
+            health.setExcludePattern(
+                with(health.getExcludePattern(), "route:" + route + ",consumer:" + route));
+          }
         }
       }
 

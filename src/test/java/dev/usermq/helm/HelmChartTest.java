@@ -510,6 +510,27 @@ class HelmChartTest {
         .hasMessageContaining("autoscaling.enabled and keda.enabled are both true");
   }
 
+  @Test
+  void aReleaseOfGrpcReadsOnlyConsumesNothingAndScalesOnCpu() {
+    assertThat(env(container(deployment(render(chart())))))
+        .containsEntry("CONSUMER_ENABLED", "true");
+
+    List<Map<String, Object>> grpcOnly =
+        render(
+            chart()
+                .withValuesFile(PRODUCTION_VALUES)
+                .set("consumer.enabled", false)
+                .set("keda.enabled", false)
+                .set("autoscaling.enabled", true));
+    assertThat(env(container(deployment(grpcOnly)))).containsEntry("CONSUMER_ENABLED", "false");
+    assertThat(servicePortNames(grpcOnly)).containsExactly("http", "grpc");
+    assertThat(kinds(grpcOnly)).contains("HorizontalPodAutoscaler").doesNotContain("ScaledObject");
+
+    assertThatThrownBy(
+            () -> render(chart().set("consumer.enabled", false).set("keda.enabled", true)))
+        .hasMessageContaining("keda.enabled is true but consumer.enabled is false");
+  }
+
   // --- rendering -------------------------------------------------------------------------------
 
   private static TemplateCommand chart() {

@@ -78,10 +78,10 @@ import org.junit.jupiter.api.TestInstance;
  * not do all the work (ledger, users, bindings, events, authz grants, offsets).
  *
  * <p>System properties: {@code bench.records} (default 20000), {@code bench.systems}
- * (comma-separated: {@code usermq-4}, {@code usermq-default}, {@code usermq-batch}, {@code
- * plain-4}; default all), {@code bench.latency-seconds} (default 20), {@code bench.timeout}
- * (seconds a phase may take, default 1800), {@code bench.jvm-options} (added to the chart's JVM
- * options of every system).
+ * (comma-separated: {@code usermq-default}, {@code usermq-batch}, {@code usermq-consumers}, {@code
+ * usermq-batch-consumers}, {@code plain-4}; default all), {@code bench.latency-seconds} (default
+ * 20), {@code bench.timeout} (seconds a phase may take, default 1800), {@code bench.jvm-options}
+ * (added to the chart's JVM options of every system).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
@@ -99,26 +99,59 @@ class ThroughputBenchIT {
   private static final Path REPORT = Path.of("target", "bench-report.txt");
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
+  /**
+   * What the consumer release of docs/operations.md ("Consumers and gRPC reads apart") adds to the
+   * chart's JVM options: the JIT's C1 alone.
+   */
+  static final List<String> CONSUMER_RELEASE_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
   /** A system under test. */
   enum Sut {
-    USERMQ_4("usermq-4", "u4", "user-mq, CONSUMER_CONCURRENCY=4", "4", false),
     USERMQ_DEFAULT(
-        "usermq-default", "u1", "user-mq, as shipped (every setting default)", null, false),
-    USERMQ_BATCH("usermq-batch", "ub", "user-mq, batch mode, CONSUMER_CONCURRENCY=4", "4", true),
-    PLAIN_4("plain-4", "p4", "hand-written Java, 4 threads (baseline)", "4", false);
+        "usermq-default",
+        "u1",
+        "user-mq, as shipped (every setting default)",
+        null,
+        false,
+        List.of()),
+    USERMQ_BATCH(
+        "usermq-batch", "ub", "user-mq, batch mode, CONSUMER_CONCURRENCY=4", "4", true, List.of()),
+    USERMQ_CONSUMERS(
+        "usermq-consumers",
+        "uc",
+        "user-mq, consumer release (C1 only), otherwise as shipped",
+        null,
+        false,
+        CONSUMER_RELEASE_JVM_OPTIONS),
+    USERMQ_BATCH_CONSUMERS(
+        "usermq-batch-consumers",
+        "ubc",
+        "user-mq, consumer release (C1 only), batch mode, CONSUMER_CONCURRENCY=4",
+        "4",
+        true,
+        CONSUMER_RELEASE_JVM_OPTIONS),
+    PLAIN_4("plain-4", "p4", "hand-written Java, 4 threads (baseline)", "4", false, List.of());
 
     final String key;
     final String tag;
     final String label;
     final String concurrency;
     final boolean batch;
+    final List<String> releaseJvmOptions;
 
-    Sut(String key, String tag, String label, String concurrency, boolean batch) {
+    Sut(
+        String key,
+        String tag,
+        String label,
+        String concurrency,
+        boolean batch,
+        List<String> releaseJvmOptions) {
       this.key = key;
       this.tag = tag;
       this.label = label;
       this.concurrency = concurrency;
       this.batch = batch;
+      this.releaseJvmOptions = releaseJvmOptions;
     }
 
     boolean isService() {
@@ -413,11 +446,14 @@ class ThroughputBenchIT {
   }
 
   /**
-   * The chart's options, then those of {@code bench.jvm-options} (e.g. a flight recording, its file
-   * named with {@code {system}}, replaced by the system's name).
+   * The chart's options, those the system's release adds, then those of {@code bench.jvm-options}
+   * (e.g. a flight recording, its file named with {@code {system}}, replaced by the system's name).
    */
   private static List<String> jvmOptions(Sut sut) {
     List<String> options = new ArrayList<>(CHART_JVM_OPTIONS);
+    if (sut != null) {
+      options.addAll(sut.releaseJvmOptions);
+    }
     for (String extra : System.getProperty("bench.jvm-options", "").trim().split("\\s+")) {
       if (!extra.isEmpty()) {
         options.add(sut == null ? extra : extra.replace("{system}", sut.key));

@@ -38,8 +38,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Throughput and latency of the user gRPC service's reads, from a Java client ({@link GrpcLoad}) on
  * this machine, against the packaged service run as its own process with the Helm chart's JVM
- * options in a 768 MiB container's ergonomics, over MariaDB, Redis and a Kafka broker in their own
- * processes.
+ * options in a 768 MiB container's ergonomics, as the gRPC release runs it (no consumer), over
+ * MariaDB, Redis and a Kafka broker in their own processes.
  *
  * <p>It reads {@code bench.grpc.users} users (inserted into the migrated schema): {@code GetUser}
  * uncached (Redis flushed, every id read once: a Redis miss, two SQL queries, a Redis write), then
@@ -341,6 +341,8 @@ class GrpcBenchIT {
     env.put("SERVER_PORT", "0");
     // as the chart runs it: one JSON object a log line
     env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
+    // as the gRPC release of docs/operations.md ("Consumers and gRPC reads apart") runs it
+    env.put("CONSUMER_ENABLED", "false");
     return env;
   }
 

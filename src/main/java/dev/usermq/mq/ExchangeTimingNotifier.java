@@ -1,13 +1,17 @@
 package dev.usermq.mq;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
 import org.apache.camel.spi.CamelEvent.ExchangeEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.spi.EventNotifier;
 
 /**
@@ -15,12 +19,23 @@ import org.apache.camel.spi.EventNotifier;
  * route and endpoint, {@code camel_exchanges_last_timestamp}), without its search of the whole
  * meter registry at the end of every exchange: camel-micrometer looks its last-exchange gauge up by
  * name each time (a twentieth of the CPU of a duplicate record); this one registers it when it
- * starts. {@link #replace(CamelContext)} puts it in place of the one the starter added ({@code
+ * starts. And its timers are looked up once per route, endpoint, event and outcome and kept, where
+ * camel-micrometer builds their tags (the endpoint's URI cut at its query) and looks them up in the
+ * registry at every event: each endpoint an exchange is sent to, and its end. {@link
+ * #replace(CamelContext)} puts it in place of the one the starter added ({@code
  * camel.metrics.enable-exchange-event-notifier}), with the same naming, registry and filter.
  */
 public class ExchangeTimingNotifier extends MicrometerExchangeEventNotifier {
 
+  /**
+   * Endpoints whose timers are kept, at most: a dynamic endpoint ({@code toD}) with a URI of its
+   * own per message would otherwise fill the map (its timer, tagged with the URI before its query,
+   * is one); past this many the timers are looked up as camel-micrometer does.
+   */
+  static final int MAX_KEPT_TIMERS = 1_000;
+
   private final AtomicLong lastExchange = new AtomicLong();
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
   private Gauge lastExchangeGauge;
 
   /**
@@ -58,24 +73,58 @@ public class ExchangeTimingNotifier extends MicrometerExchangeEventNotifier {
   @Override
   protected void doStop() throws Exception {
     super.doStop();
+    timers.clear();
     if (lastExchangeGauge != null) {
       getMeterRegistry().remove(lastExchangeGauge);
       lastExchangeGauge = null;
     }
   }
 
+  /** As camel-micrometer's: the time taken to send to the endpoint. */
+  @Override
+  protected void handleSentEvent(ExchangeSentEvent sentEvent) {
+    timerOf(sentEvent, sentEvent.getEndpoint(), "Time taken to send message to the endpoint")
+        .record(sentEvent.getTimeTaken(), TimeUnit.MILLISECONDS);
+  }
+
   /** As camel-micrometer's, the last exchange's time set on the gauge it registered. */
   @Override
   protected void handleDoneEvent(ExchangeEvent doneEvent) {
-    String name =
-        getNamingStrategy()
-            .getName(doneEvent.getExchange(), doneEvent.getExchange().getFromEndpoint());
-    Tags tags = getNamingStrategy().getTags(doneEvent, doneEvent.getExchange().getFromEndpoint());
+    Endpoint from = doneEvent.getExchange().getFromEndpoint();
+    String name = getNamingStrategy().getName(doneEvent.getExchange(), from);
     Timer.Sample sample =
         (Timer.Sample) doneEvent.getExchange().removeProperty("eventTimer:" + name);
     if (sample != null) {
-      sample.stop(getMeterRegistry().timer(name, tags));
+      sample.stop(timerOf(doneEvent, from, null));
     }
     lastExchange.set(System.currentTimeMillis());
   }
+
+  private Timer timerOf(ExchangeEvent event, Endpoint endpoint, String description) {
+    String name = getNamingStrategy().getName(event.getExchange(), endpoint);
+    TimerKey key =
+        new TimerKey(
+            name,
+            event.getClass(),
+            event.getExchange().getFromRouteId(),
+            endpoint,
+            event.getExchange().isFailed());
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      // the registry returns the timer it has for the same name and tags
+      timer =
+          Timer.builder(name)
+              .tags(getNamingStrategy().getTags(event, endpoint))
+              .description(description)
+              .register(getMeterRegistry());
+      if (timers.size() < MAX_KEPT_TIMERS) {
+        timers.putIfAbsent(key, timer);
+      }
+    }
+    return timer;
+  }
+
+  /** What the naming strategy's name and tags are made of. */
+  private record TimerKey(
+      String name, Class<?> event, String routeId, Endpoint endpoint, boolean failed) {}
 }

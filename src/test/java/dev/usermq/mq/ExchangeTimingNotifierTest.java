@@ -64,6 +64,59 @@ class ExchangeTimingNotifierTest {
   }
 
   @Test
+  void timesFailedExchangesApartAndEveryExchangeOnceWhenAnEndpointHasAUriPerMessage()
+      throws Exception {
+    MicrometerExchangeEventNotifier starters = new MicrometerExchangeEventNotifier();
+    starters.setCamelContext(camel);
+    starters.setMeterRegistry(registry);
+    camel.getManagementStrategy().addEventNotifier(starters);
+    camel.addRoutes(
+        new RouteBuilder() {
+          @Override
+          public void configure() {
+            from("direct:in")
+                .routeId("records")
+                .toD("log:out?level=OFF&marker=m${body}")
+                .filter(body().isEqualTo(0))
+                .throwException(new IllegalStateException("a failed record"));
+          }
+        });
+    ExchangeTimingNotifier.replace(camel);
+    camel.start();
+
+    int messages = ExchangeTimingNotifier.MAX_KEPT_TIMERS + 5;
+    for (int i = 0; i < messages; i++) {
+      camel.createProducerTemplate().sendBody("direct:in", i + 1);
+    }
+    camel.createProducerTemplate().send("direct:in", e -> e.getIn().setBody(0));
+
+    String timer = MicrometerConstants.DEFAULT_CAMEL_EXCHANGE_EVENT_METER_NAME;
+    assertThat(registry.get(timer).tag("endpointName", "log://out").timers())
+        .as("one timer for the endpoint's every URI")
+        .singleElement()
+        .satisfies(t -> assertThat(t.count()).isEqualTo(messages + 1));
+    assertThat(
+            registry
+                .get(timer)
+                .tag("endpointName", "direct://in")
+                .tag("eventType", "ExchangeCompletedEvent")
+                .tag("failed", "false")
+                .timer()
+                .count())
+        .isEqualTo(messages);
+    assertThat(
+            registry
+                .get(timer)
+                .tag("endpointName", "direct://in")
+                .tag("eventType", "ExchangeFailedEvent")
+                .tag("failed", "true")
+                .timer()
+                .count())
+        .as("the failed exchange")
+        .isEqualTo(1);
+  }
+
+  @Test
   void leavesAContextWithoutCamelMicrometersNotifierAsItIs() {
     ExchangeTimingNotifier.replace(camel);
 

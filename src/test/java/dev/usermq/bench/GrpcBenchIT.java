@@ -308,9 +308,13 @@ class GrpcBenchIT {
     Files.writeString(ROOT.resolve(file), csv);
   }
 
-  /** The chart's JVM options in a pod ({@link PodJvmOptions}), then the benchmark's. */
+  /**
+   * The chart's JVM options in a pod ({@link PodJvmOptions}) with both of the JIT's compilers, as
+   * the gRPC release runs, then the benchmark's.
+   */
   private static List<String> jvmOptions() {
     List<String> options = new ArrayList<>(PodJvmOptions.of());
+    options.addAll(ThroughputBenchIT.BOTH_COMPILERS);
     if (JFR) {
       options.add(
           "-XX:StartFlightRecording=settings=profile,filename="

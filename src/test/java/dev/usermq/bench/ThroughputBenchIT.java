@@ -78,10 +78,10 @@ import org.junit.jupiter.api.TestInstance;
  * not do all the work (ledger, users, bindings, events, authz grants, offsets).
  *
  * <p>System properties: {@code bench.records} (default 20000), {@code bench.systems}
- * (comma-separated: {@code usermq-default}, {@code usermq-batch}, {@code usermq-consumers}, {@code
- * usermq-batch-consumers}, {@code plain-4}; default all), {@code bench.latency-seconds} (default
- * 20), {@code bench.timeout} (seconds a phase may take, default 1800), {@code bench.jvm-options}
- * (added to the chart's JVM options of every system).
+ * (comma-separated: {@code usermq-default}, {@code usermq-batch}, {@code usermq-c2}, {@code
+ * usermq-batch-c2}, {@code plain-4}; default all), {@code bench.latency-seconds} (default 20),
+ * {@code bench.timeout} (seconds a phase may take, default 1800), {@code bench.jvm-options} (added
+ * to the chart's JVM options of every system).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
@@ -100,10 +100,10 @@ class ThroughputBenchIT {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   /**
-   * What the consumer release of docs/operations.md ("Consumers and gRPC reads apart") adds to the
-   * chart's JVM options: the JIT's C1 alone.
+   * Both of the JIT's compilers, C1 and C2, in place of the chart's C1 alone: as the gRPC release
+   * of docs/operations.md ("Consumers and gRPC reads apart") runs, and as the chart did before.
    */
-  static final List<String> CONSUMER_RELEASE_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+  static final List<String> BOTH_COMPILERS = List.of("-XX:TieredStopAtLevel=4");
 
   /** A system under test. */
   enum Sut {
@@ -116,20 +116,20 @@ class ThroughputBenchIT {
         List.of()),
     USERMQ_BATCH(
         "usermq-batch", "ub", "user-mq, batch mode, CONSUMER_CONCURRENCY=4", "4", true, List.of()),
-    USERMQ_CONSUMERS(
-        "usermq-consumers",
-        "uc",
-        "user-mq, consumer release (C1 only), otherwise as shipped",
+    USERMQ_C2(
+        "usermq-c2",
+        "u2",
+        "user-mq, both JIT compilers (C1 and C2), otherwise as shipped",
         null,
         false,
-        CONSUMER_RELEASE_JVM_OPTIONS),
-    USERMQ_BATCH_CONSUMERS(
-        "usermq-batch-consumers",
-        "ubc",
-        "user-mq, consumer release (C1 only), batch mode, CONSUMER_CONCURRENCY=4",
+        BOTH_COMPILERS),
+    USERMQ_BATCH_C2(
+        "usermq-batch-c2",
+        "ub2",
+        "user-mq, both JIT compilers (C1 and C2), batch mode, CONSUMER_CONCURRENCY=4",
         "4",
         true,
-        CONSUMER_RELEASE_JVM_OPTIONS),
+        BOTH_COMPILERS),
     PLAIN_4("plain-4", "p4", "hand-written Java, 4 threads (baseline)", "4", false, List.of());
 
     final String key;

@@ -24,20 +24,13 @@ class ExchangeTimingNotifierTest {
   @Test
   void takesThePlaceOfCamelMicrometersNotifierAndTimesExchangesAndEndpointsAsItDid()
       throws Exception {
-    MicrometerExchangeEventNotifier starters = new MicrometerExchangeEventNotifier();
-    starters.setCamelContext(camel);
-    starters.setMeterRegistry(registry);
-    camel.getManagementStrategy().addEventNotifier(starters);
-    camel.addRoutes(
+    startWithCamelMicrometersNotifierReplaced(
         new RouteBuilder() {
           @Override
           public void configure() {
             from("direct:in").routeId("records").to("log:out?level=OFF");
           }
         });
-
-    ExchangeTimingNotifier.replace(camel);
-    camel.start();
     long before = System.currentTimeMillis();
     camel.createProducerTemplate().sendBody("direct:in", "a record");
 
@@ -66,11 +59,7 @@ class ExchangeTimingNotifierTest {
   @Test
   void timesFailedExchangesApartAndEveryExchangeOnceWhenAnEndpointHasAUriPerMessage()
       throws Exception {
-    MicrometerExchangeEventNotifier starters = new MicrometerExchangeEventNotifier();
-    starters.setCamelContext(camel);
-    starters.setMeterRegistry(registry);
-    camel.getManagementStrategy().addEventNotifier(starters);
-    camel.addRoutes(
+    startWithCamelMicrometersNotifierReplaced(
         new RouteBuilder() {
           @Override
           public void configure() {
@@ -81,8 +70,6 @@ class ExchangeTimingNotifierTest {
                 .throwException(new IllegalStateException("a failed record"));
           }
         });
-    ExchangeTimingNotifier.replace(camel);
-    camel.start();
 
     int messages = ExchangeTimingNotifier.MAX_KEPT_TIMERS + 5;
     for (int i = 0; i < messages; i++) {
@@ -114,6 +101,17 @@ class ExchangeTimingNotifierTest {
                 .count())
         .as("the failed exchange")
         .isEqualTo(1);
+  }
+
+  /** The context with the starter's notifier and the routes, the notifier replaced, started. */
+  private void startWithCamelMicrometersNotifierReplaced(RouteBuilder routes) throws Exception {
+    MicrometerExchangeEventNotifier starters = new MicrometerExchangeEventNotifier();
+    starters.setCamelContext(camel);
+    starters.setMeterRegistry(registry);
+    camel.getManagementStrategy().addEventNotifier(starters);
+    camel.addRoutes(routes);
+    ExchangeTimingNotifier.replace(camel);
+    camel.start();
   }
 
   @Test

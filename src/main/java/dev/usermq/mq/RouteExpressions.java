@@ -2,6 +2,7 @@ package dev.usermq.mq;
 
 import dev.usermq.logic.SideEffects;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
+import dev.usermq.repository.model.OutboxRow;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -34,6 +35,42 @@ public class RouteExpressions {
   @Bean
   public Expression sideEffectsAuthzCommands() {
     return ofBody(SideEffects.class, SideEffects::authzCommands, "body.authzCommands");
+  }
+
+  /** The topic of an {@link OutboxRow} body: {@code ${body.topic}}. */
+  @Bean
+  public Expression outboxTopic() {
+    return ofBody(OutboxRow.class, OutboxRow::topic, "body.topic");
+  }
+
+  /** The record key of an {@link OutboxRow} body: {@code ${body.recordKey}}. */
+  @Bean
+  public Expression outboxRecordKey() {
+    return ofBody(OutboxRow.class, OutboxRow::recordKey, "body.recordKey");
+  }
+
+  /** The event id of an {@link OutboxRow} body: {@code ${body.eventId}}. */
+  @Bean
+  public Expression outboxEventId() {
+    return ofBody(OutboxRow.class, OutboxRow::eventId, "body.eventId");
+  }
+
+  /** The event type of an {@link OutboxRow} body: {@code ${body.eventType}}. */
+  @Bean
+  public Expression outboxEventType() {
+    return ofBody(OutboxRow.class, OutboxRow::eventType, "body.eventType");
+  }
+
+  /** The source message id of an {@link OutboxRow} body: {@code ${body.sourceMessageId}}. */
+  @Bean
+  public Expression outboxSourceMessageId() {
+    return ofBody(OutboxRow.class, OutboxRow::sourceMessageId, "body.sourceMessageId");
+  }
+
+  /** The payload of an {@link OutboxRow} body: {@code ${body.payload}}. */
+  @Bean
+  public Expression outboxPayload() {
+    return ofBody(OutboxRow.class, OutboxRow::payload, "body.payload");
   }
 
   /** A part of the body, as its type; null for no body, as Simple gives. */

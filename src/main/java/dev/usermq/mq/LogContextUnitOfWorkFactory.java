@@ -33,6 +33,9 @@ import org.apache.camel.spi.UnitOfWork;
  */
 public class LogContextUnitOfWorkFactory extends DefaultUnitOfWorkFactory {
 
+  /** A key pattern without a character a regular expression reads otherwise than itself. */
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
   private CamelContext camel;
   private boolean mdcLogging;
   private Predicate<String> customKeys;
@@ -74,11 +77,15 @@ public class LogContextUnitOfWorkFactory extends DefaultUnitOfWorkFactory {
     }
     List<Predicate<String>> each =
         Arrays.stream(patterns.split(",")).map(LogContextUnitOfWorkFactory::keyMatching).toList();
-    return key -> each.stream().anyMatch(p -> p.test(key));
+    return each.size() == 1 ? each.get(0) : key -> each.stream().anyMatch(p -> p.test(key));
   }
 
   private static Predicate<String> keyMatching(String pattern) {
     Predicate<String> matches = pattern::equalsIgnoreCase;
+    if (PLAIN_NAME.matcher(pattern).matches()) {
+      // as a regular expression it matches itself only, as the name does
+      return matches;
+    }
     if (pattern.endsWith("*")) {
       String prefix = pattern.substring(0, pattern.length() - 1).toLowerCase(Locale.ROOT);
       matches = matches.or(key -> key.toLowerCase(Locale.ROOT).startsWith(prefix));

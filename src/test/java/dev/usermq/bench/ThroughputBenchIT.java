@@ -81,13 +81,17 @@ import org.junit.jupiter.api.TestInstance;
  * (comma-separated: {@code usermq-default}, {@code usermq-batch}, {@code usermq-c2}, {@code
  * usermq-batch-c2}, {@code plain-4}; default all), {@code bench.latency-seconds} (default 20),
  * {@code bench.timeout} (seconds a phase may take, default 1800), {@code bench.jvm-options} (added
- * to the chart's JVM options of every system).
+ * to the chart's JVM options of every system), {@code bench.warm-up-records} (default 10000; 0 for
+ * none): before the systems, the baseline drains that many records on topics and a database of
+ * their own, unmeasured, so that the servers in this JVM (the broker, authz) have compiled their
+ * code before the first system is measured.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
 
   private static final int RECORDS = Integer.getInteger("bench.records", 20_000);
   private static final int LATENCY_SECONDS = Integer.getInteger("bench.latency-seconds", 20);
+  private static final int WARM_UP_RECORDS = Integer.getInteger("bench.warm-up-records", 10_000);
   private static final int TIMEOUT_SECONDS = Integer.getInteger("bench.timeout", 1800);
   private static final int PARTITIONS = 4;
   private static final long POLL_MILLIS = 50;
@@ -245,8 +249,17 @@ class ThroughputBenchIT {
 
   @Test
   void throughputOfTheServiceAndOfTheHandWrittenBaseline() throws Exception {
+    if (WARM_UP_RECORDS > 0) {
+      // the broker and the authz server run in this JVM and compile their code as they first
+      // work: without a warm-up, the first system would drain while they do, and slower
+      log("warm-up of the servers, not measured:");
+      Result warmUp = run(Sut.PLAIN_4, "w", WARM_UP_RECORDS, false);
+      if (warmUp.error != null) {
+        throw new AssertionError("the warm-up failed: " + warmUp.error);
+      }
+    }
     for (Sut sut : systems()) {
-      results.add(run(sut));
+      results.add(run(sut, sut.tag, RECORDS, true));
     }
     report();
     List<String> failures = new ArrayList<>();
@@ -263,17 +276,21 @@ class ThroughputBenchIT {
     }
   }
 
-  private Result run(Sut sut) {
+  /**
+   * One system on {@code records} new records, under names of {@code tag}; all the figures when
+   * {@code measured}, otherwise (a warm-up) the drain and the duplicates only.
+   */
+  private Result run(Sut sut, String tag, int records, boolean measured) {
     Result result = new Result(sut);
     log(sut.label);
     Topics topics =
         new Topics(
-            "bench." + sut.tag + ".auth",
-            "bench." + sut.tag + ".user",
-            "bench." + sut.tag + ".order",
-            "bench." + sut.tag + ".dlq");
-    String database = "bench_" + sut.tag;
-    String group = "bench-" + sut.tag;
+            "bench." + tag + ".auth",
+            "bench." + tag + ".user",
+            "bench." + tag + ".order",
+            "bench." + tag + ".dlq");
+    String database = "bench_" + tag;
+    String group = "bench-" + tag;
     Running running = null;
     ProcessMeter meter = null;
     try (KafkaProducer<byte[], byte[]> bulk = producer(10);
@@ -291,9 +308,9 @@ class ThroughputBenchIT {
       redis.flushAll();
       authz.reset();
 
-      List<AuthMsg> registers = registers(sut.tag + "-r-", sut.tag + "-o-", RECORDS);
+      List<AuthMsg> registers = registers(tag + "-r-", tag + "-o-", records);
       produce(bulk, topics.auth(), registers);
-      log("  " + RECORDS + " records preloaded on " + PARTITIONS + " partitions");
+      log("  " + records + " records preloaded on " + PARTITIONS + " partitions");
 
       try (HikariDataSource db = pool(database)) {
         Map<String, String> env = env(sut, topics, database, group);
@@ -314,11 +331,11 @@ class ThroughputBenchIT {
                 loadAverage()));
 
         // drain: every record in the ledger and its offset committed
-        await(running, "the drain's ledger rows", () -> ledgerRows(db), n -> n >= RECORDS);
+        await(running, "the drain's ledger rows", () -> ledgerRows(db), n -> n >= records);
         long drained =
             await(running, "the drain's commits", () -> lag(topics.auth(), group), n -> n == 0);
-        result.drainRate = RECORDS / seconds(drained - first);
-        result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / RECORDS;
+        result.drainRate = records / seconds(drained - first);
+        result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / records;
         result.loadAfterDrain = loadAverage();
         log(String.format(Locale.ROOT, "  drain: %.0f msg/s", result.drainRate));
 
@@ -328,23 +345,26 @@ class ThroughputBenchIT {
         result.duplicateProduceSeconds = seconds(System.nanoTime() - dupStart);
         long dupDone =
             await(running, "the duplicates' commits", () -> lag(topics.auth(), group), n -> n == 0);
-        result.duplicateRate = RECORDS / seconds(dupDone - dupStart);
+        result.duplicateRate = records / seconds(dupDone - dupStart);
         log(String.format(Locale.ROOT, "  duplicates: %.0f msg/s", result.duplicateRate));
+        if (!measured) {
+          return result;
+        }
 
         // latency at half the drain rate
         result.latencyLoad = result.drainRate / 2;
         int latencyRecords = (int) Math.max(1, Math.round(result.latencyLoad * LATENCY_SECONDS));
         result.latencyRecords = latencyRecords;
-        List<AuthMsg> fresh = registers(sut.tag + "-l-", sut.tag + "-lat-", latencyRecords);
+        List<AuthMsg> fresh = registers(tag + "-l-", tag + "-lat-", latencyRecords);
         Map<String, Long> sentAt = producePaced(paced, topics.auth(), fresh, result.latencyLoad);
         await(
             running,
             "the latency records' ledger rows",
             () -> ledgerRows(db),
-            n -> n >= RECORDS + latencyRecords);
+            n -> n >= records + latencyRecords);
         await(
             running, "the latency records' commits", () -> lag(topics.auth(), group), n -> n == 0);
-        long[] latencies = latencies(db, sut.tag + "-l-", sentAt);
+        long[] latencies = latencies(db, tag + "-l-", sentAt);
         result.p50 = percentile(latencies, 50);
         result.p99 = percentile(latencies, 99);
         log(
@@ -357,7 +377,7 @@ class ThroughputBenchIT {
 
         result.peakRssKb = meter.peakRssKb();
         result.missing.addAll(
-            checkWork(db, topics, group, RECORDS + latencyRecords, 2L * RECORDS + latencyRecords));
+            checkWork(db, topics, group, records + latencyRecords, 2L * records + latencyRecords));
         log(result.missing.isEmpty() ? "  all work done" : "  MISSING: " + result.missing);
       }
     } catch (Throwable e) {
@@ -818,7 +838,8 @@ class ThroughputBenchIT {
         String.format(
             Locale.ROOT,
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
-                + " latency over %d s (bench.latency-seconds); %d cores, %d GiB; the"
+                + " latency over %d s (bench.latency-seconds), after a warm-up of the servers"
+                + " with %d records (bench.warm-up-records); %d cores, %d GiB; the"
                 + " systems on Java %s; load average (1 min) at start %s; JVM options %s; the"
                 + " service extracted and started with the %s of its start, as the image starts"
                 + " it%n%n",
@@ -826,6 +847,7 @@ class ThroughputBenchIT {
             RECORDS,
             PARTITIONS,
             LATENCY_SECONDS,
+            WARM_UP_RECORDS,
             Runtime.getRuntime().availableProcessors(),
             Math.round(memTotalKb() / 1024.0 / 1024.0),
             Procs.serviceJdkVersion(),

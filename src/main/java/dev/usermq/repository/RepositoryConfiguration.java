@@ -40,12 +40,11 @@ import org.springframework.util.Assert;
  * client and the deadline of SQL statements, and ties them together.
  *
  * <p>The table models run in the caller's transaction and otherwise on their own, each statement in
- * auto-commit: without Spring Data's default transactions, which wrap every call of a model that
- * finds none in a transaction of its own (read-only for a read), at two to three round trips to
- * MySQL more for a single statement, and in a transaction interceptor that looks the transaction
- * manager up at every call, a tenth of a record's CPU in repository proxies. Whatever writes more
- * than one row does so in a transaction of its own (the logic's, the batch's, the delivery's and
- * the marks').
+ * auto-commit: without Spring Data's default transactions, which put a CRUD call (a {@code save}, a
+ * {@code findById}) that finds no transaction in one of its own (read-only for a read), two to
+ * three round trips to MySQL more for a single statement, and whose interceptor scanned the model
+ * for a transaction manager qualifier at every such call. Whatever writes more than one row does so
+ * in a transaction of its own (the logic's, the batch's, the delivery's and the marks').
  */
 @Configuration(proxyBeanMethods = false)
 @EnableJdbcRepositories(

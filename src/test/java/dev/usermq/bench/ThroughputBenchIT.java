@@ -26,6 +26,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,7 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongPredicate;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -93,6 +96,7 @@ class ThroughputBenchIT {
   private static final int LATENCY_SECONDS = Integer.getInteger("bench.latency-seconds", 20);
   private static final int WARM_UP_RECORDS = Integer.getInteger("bench.warm-up-records", 10_000);
   private static final int TIMEOUT_SECONDS = Integer.getInteger("bench.timeout", 1800);
+  private static final int ROUNDS = Math.max(1, Integer.getInteger("bench.rounds", 1));
   private static final int PARTITIONS = 4;
   private static final long POLL_MILLIS = 50;
 
@@ -169,6 +173,7 @@ class ThroughputBenchIT {
   /** One row of the report; NaN or -1 where a phase did not complete. */
   static final class Result {
     final Sut sut;
+    final int round;
     double startSeconds = Double.NaN;
     double drainRate = Double.NaN;
     double duplicateRate = Double.NaN;
@@ -183,8 +188,9 @@ class ThroughputBenchIT {
     final List<String> missing = new ArrayList<>();
     String error;
 
-    Result(Sut sut) {
+    Result(Sut sut, int round) {
       this.sut = sut;
+      this.round = round;
     }
 
     boolean complete() {
@@ -253,13 +259,15 @@ class ThroughputBenchIT {
       // the broker and the authz server run in this JVM and compile their code as they first
       // work: without a warm-up, the first system would drain while they do, and slower
       log("warm-up of the servers, not measured:");
-      Result warmUp = run(Sut.PLAIN_4, "w", WARM_UP_RECORDS, false);
+      Result warmUp = run(Sut.PLAIN_4, 0, WARM_UP_RECORDS, false);
       if (warmUp.error != null) {
         throw new AssertionError("the warm-up failed: " + warmUp.error);
       }
     }
-    for (Sut sut : systems()) {
-      results.add(run(sut, sut.tag, RECORDS, true));
+    for (int round = 1; round <= ROUNDS; round++) {
+      for (Sut sut : order(round)) {
+        results.add(run(sut, round, RECORDS, true));
+      }
     }
     report();
     List<String> failures = new ArrayList<>();
@@ -277,12 +285,25 @@ class ThroughputBenchIT {
   }
 
   /**
-   * One system on {@code records} new records, under names of {@code tag}; all the figures when
-   * {@code measured}, otherwise (a warm-up) the drain and the duplicates only.
+   * The systems in the order of a round: as {@code bench.systems} names them in odd rounds, the
+   * other way round in even ones, so that no system is always measured first or last.
    */
-  private Result run(Sut sut, String tag, int records, boolean measured) {
-    Result result = new Result(sut);
-    log(sut.label);
+  private List<Sut> order(int round) {
+    List<Sut> order = new ArrayList<>(systems());
+    if (round % 2 == 0) {
+      Collections.reverse(order);
+    }
+    return order;
+  }
+
+  /**
+   * One system on {@code records} new records in a round (0: the warm-up), under names of its own;
+   * all the figures when {@code measured}, otherwise (a warm-up) the drain and the duplicates only.
+   */
+  private Result run(Sut sut, int round, int records, boolean measured) {
+    Result result = new Result(sut, round);
+    String tag = round == 0 ? "w" : round == 1 ? sut.tag : sut.tag + "r" + round;
+    log(ROUNDS > 1 && round > 0 ? sut.label + ", round " + round + " of " + ROUNDS : sut.label);
     Topics topics =
         new Topics(
             "bench." + tag + ".auth",
@@ -315,7 +336,7 @@ class ThroughputBenchIT {
       try (HikariDataSource db = pool(database)) {
         Map<String, String> env = env(sut, topics, database, group);
         long started = System.nanoTime();
-        running = start(sut, env);
+        running = start(sut, name(sut, round), env);
         meter = new ProcessMeter(running.pid());
 
         // start to the first ledger row
@@ -401,16 +422,25 @@ class ThroughputBenchIT {
     return result;
   }
 
-  private Running start(Sut sut, Map<String, String> env) throws IOException {
-    Path logFile = ROOT.resolve(sut.key + ".log");
+  /**
+   * The name of a system's run: its key in the first round (and the warm-up), with the round after
+   * it in the others; its log is {@code target/bench/<name>.log}.
+   */
+  private static String name(Sut sut, int round) {
+    return round <= 1 ? sut.key : sut.key + "-round" + round;
+  }
+
+  private Running start(Sut sut, String name, Map<String, String> env) throws IOException {
+    Path logFile = ROOT.resolve(name + ".log");
+    List<String> jvmOptions = jvmOptions(sut, name);
     if (sut.isService()) {
       List<String> options = new ArrayList<>();
-      if (image.usableWith(jvmOptions(sut))) {
+      if (image.usableWith(jvmOptions)) {
         options.addAll(image.jvmOptions());
       } else {
         log("  started without the " + image.kind() + ": a recording or an agent is on");
       }
-      options.addAll(jvmOptions(sut));
+      options.addAll(jvmOptions);
       ServiceProcess service = ServiceProcess.start(sut.key, image.jar(), options, env, logFile);
       return new Running() {
         @Override
@@ -435,8 +465,7 @@ class ThroughputBenchIT {
       };
     }
     ProcessBuilder builder =
-        Procs.java(
-                Procs.serviceJavaBin(), jvmOptions(sut), PlainPipeline.class.getName(), List.of())
+        Procs.java(Procs.serviceJavaBin(), jvmOptions, PlainPipeline.class.getName(), List.of())
             .redirectErrorStream(true)
             .redirectOutput(logFile.toFile());
     builder.environment().putAll(env);
@@ -467,16 +496,17 @@ class ThroughputBenchIT {
 
   /**
    * The chart's options, those the system's release adds, then those of {@code bench.jvm-options}
-   * (e.g. a flight recording, its file named with {@code {system}}, replaced by the system's name).
+   * (e.g. a flight recording, its file named with {@code {system}}, replaced by the name of the
+   * system's run).
    */
-  private static List<String> jvmOptions(Sut sut) {
+  private static List<String> jvmOptions(Sut sut, String name) {
     List<String> options = new ArrayList<>(CHART_JVM_OPTIONS);
     if (sut != null) {
       options.addAll(sut.releaseJvmOptions);
     }
     for (String extra : System.getProperty("bench.jvm-options", "").trim().split("\\s+")) {
       if (!extra.isEmpty()) {
-        options.add(sut == null ? extra : extra.replace("{system}", sut.key));
+        options.add(sut == null ? extra : extra.replace("{system}", name));
       }
     }
     return options;
@@ -827,96 +857,196 @@ class ThroughputBenchIT {
     return out;
   }
 
+  /**
+   * A column of the report: how a result's figure is read and written, and whether it has a ratio.
+   */
+  private record Figure(String format, ToDoubleFunction<Result> value, boolean ratio) {}
+
+  private static final List<Figure> FIGURES =
+      List.of(
+          new Figure("%.0f", r -> r.drainRate, true),
+          new Figure("%.0f", r -> r.duplicateRate, true),
+          new Figure("%.0f", r -> r.p50 < 0 ? Double.NaN : r.p50, true),
+          new Figure("%.0f", r -> r.p99 < 0 ? Double.NaN : r.p99, true),
+          new Figure("%.0f", r -> r.latencyLoad, false),
+          new Figure("%.1f", r -> r.startSeconds, true),
+          new Figure("%.0f", r -> r.peakRssKb < 0 ? Double.NaN : r.peakRssKb / 1024.0, true),
+          new Figure("%.2f", r -> r.cpuMsPerRecord, true));
+
+  private static final String TABLE_HEAD =
+      "| system | drain msg/s | duplicates msg/s | latency p50 ms | latency p99 ms"
+          + " | latency at msg/s | start → first applied s | peak RSS MiB | CPU ms/record (drain)"
+          + " | all work done |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+
   private void report() throws IOException {
-    Result base =
-        results.stream()
-            .filter(r -> r.sut == Sut.PLAIN_4 && r.error == null)
-            .findFirst()
-            .orElse(null);
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
                 + " latency over %d s (bench.latency-seconds), after a warm-up of the servers"
-                + " with %d records (bench.warm-up-records); %d cores, %d GiB; the"
-                + " systems on Java %s; load average (1 min) at start %s; JVM options %s; the"
-                + " service extracted and started with the %s of its start, as the image starts"
-                + " it%n%n",
+                + " with %d records (bench.warm-up-records); %d round%s (bench.rounds); %d cores,"
+                + " %d GiB; the systems on Java %s; load average (1 min) at start %s; JVM options"
+                + " %s; the service extracted and started with the %s of its start, as the image"
+                + " starts it%n%n",
             LocalDateTime.now().withNano(0),
             RECORDS,
             PARTITIONS,
             LATENCY_SECONDS,
             WARM_UP_RECORDS,
+            ROUNDS,
+            ROUNDS == 1 ? "" : "s",
             Runtime.getRuntime().availableProcessors(),
             Math.round(memTotalKb() / 1024.0 / 1024.0),
             Procs.serviceJdkVersion(),
             loadAtStart,
-            String.join(" ", jvmOptions(null)),
+            String.join(" ", jvmOptions(null, null)),
             image != null ? image.kind() : "-"));
-    out.append(
-        "| system | drain msg/s | duplicates msg/s | latency p50 ms | latency p99 ms"
-            + " | latency at msg/s | start → first applied s | peak RSS MiB | CPU ms/record (drain)"
-            + " | all work done |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-    for (Result r : results) {
-      boolean ratio = base != null && r != base;
-      out.append("| ")
-          .append(r.sut.label)
-          .append(" | ")
-          .append(cell(r.drainRate, "%.0f", ratio ? base.drainRate : Double.NaN))
-          .append(" | ")
-          .append(cell(r.duplicateRate, "%.0f", ratio ? base.duplicateRate : Double.NaN))
-          .append(" | ")
-          .append(cell(r.p50 < 0 ? Double.NaN : r.p50, "%.0f", ratio ? base.p50 : Double.NaN))
-          .append(" | ")
-          .append(cell(r.p99 < 0 ? Double.NaN : r.p99, "%.0f", ratio ? base.p99 : Double.NaN))
-          .append(" | ")
-          .append(cell(r.latencyLoad, "%.0f", Double.NaN))
-          .append(" | ")
-          .append(cell(r.startSeconds, "%.1f", ratio ? base.startSeconds : Double.NaN))
-          .append(" | ")
-          .append(
-              cell(
-                  r.peakRssKb < 0 ? Double.NaN : r.peakRssKb / 1024.0,
-                  "%.0f",
-                  ratio ? base.peakRssKb / 1024.0 : Double.NaN))
-          .append(" | ")
-          .append(cell(r.cpuMsPerRecord, "%.2f", ratio ? base.cpuMsPerRecord : Double.NaN))
-          .append(" | ")
-          .append(r.complete() ? "yes" : "NO")
-          .append(" |\n");
+    if (ROUNDS == 1) {
+      out.append(roundTable(1));
+    } else {
+      for (int round = 1; round <= ROUNDS; round++) {
+        out.append(String.format(Locale.ROOT, "Round %d:%n%n", round)).append(roundTable(round));
+        out.append('\n');
+      }
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "Median of the %d rounds (each figure the median of the system's; each ratio the"
+                  + " median of its ratios to the baseline of the same round):%n%n",
+              ROUNDS));
+      out.append(medianTable());
+      out.append('\n');
+      for (Sut sut : systems()) {
+        if (sut != Sut.PLAIN_4 && baseOf(1) != null) {
+          out.append(
+              String.format(
+                  Locale.ROOT,
+                  "%s, drain by round: %s%n",
+                  sut.key,
+                  results.stream()
+                      .filter(r -> r.sut == sut)
+                      .map(
+                          r ->
+                              cell(r.drainRate, "%.0f", baseline(r, r.drainRate, x -> x.drainRate)))
+                      .collect(Collectors.joining(", "))));
+        }
+      }
     }
     out.append(
         String.format(
             Locale.ROOT,
-            "%n(x.xx×): the figure divided by the baseline's. drain: first ledger row to the last"
-                + " one with the group's offsets committed to the end. duplicates: the same records"
-                + " produced again, from the first send to the offsets committed to the end (the"
-                + " producer's own time is its floor: %s). latency: record timestamp to the ledger"
-                + " row's created_at (its insert, in the record's transaction), new records at half"
-                + " the drain rate. start: process start to the first ledger row (migrations of an"
-                + " empty database included). peak RSS: VmHWM. CPU: user + system time of the"
-                + " process during the drain, per record (JIT compilation included). Load average"
-                + " (1 min) of the machine at the end of each drain: %s.%n",
+            "%n(x.xx×): the figure divided by the baseline's in the same round. drain: first"
+                + " ledger row to the last one with the group's offsets committed to the end."
+                + " duplicates: the same records produced again, from the first send to the offsets"
+                + " committed to the end (the producer's own time is its floor: %s). latency:"
+                + " record timestamp to the ledger row's created_at (its insert, in the record's"
+                + " transaction), new records at half the drain rate. start: process start to the"
+                + " first ledger row (migrations of an empty database included). peak RSS: VmHWM."
+                + " CPU: user + system time of the process during the drain, per record (JIT"
+                + " compilation included). Load average (1 min) of the machine at the end of each"
+                + " drain: %s.%n",
             results.stream()
                 .map(
                     r ->
                         String.format(
-                            Locale.ROOT, "%s %.2f s", r.sut.key, r.duplicateProduceSeconds))
+                            Locale.ROOT, "%s %.2f s", runName(r), r.duplicateProduceSeconds))
                 .collect(Collectors.joining(", ")),
             results.stream()
-                .map(r -> r.sut.key + " " + r.loadAfterDrain)
+                .map(r -> runName(r) + " " + r.loadAfterDrain)
                 .collect(Collectors.joining(", "))));
     for (Result r : results) {
       if (!r.complete()) {
-        out.append(String.format("%n%s: %s%n", r.sut.label, r.error != null ? r.error : r.missing));
+        out.append(String.format("%n%s: %s%n", runName(r), r.error != null ? r.error : r.missing));
       }
     }
     System.out.println();
     System.out.print(out);
     Files.createDirectories(REPORT.getParent());
     Files.writeString(REPORT, out.toString(), UTF_8);
+  }
+
+  private static String runName(Result r) {
+    return name(r.sut, r.round);
+  }
+
+  /** The baseline's result in a round, if it ran there without an error. */
+  private Result baseOf(int round) {
+    return results.stream()
+        .filter(r -> r.round == round && r.sut == Sut.PLAIN_4 && r.error == null)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The baseline's figure to divide {@code r}'s by: that of its round's baseline, NaN for the
+   * baseline itself or when there is none.
+   */
+  private double baseline(Result r, double figure, ToDoubleFunction<Result> value) {
+    Result base = baseOf(r.round);
+    return base == null || base == r || Double.isNaN(figure)
+        ? Double.NaN
+        : value.applyAsDouble(base);
+  }
+
+  /** One round's table: each system's figures and their ratios to the round's baseline. */
+  private String roundTable(int round) {
+    StringBuilder out = new StringBuilder(TABLE_HEAD);
+    for (Result r : results) {
+      if (r.round != round) {
+        continue;
+      }
+      out.append("| ").append(r.sut.label);
+      for (Figure f : FIGURES) {
+        double value = f.value().applyAsDouble(r);
+        out.append(" | ")
+            .append(
+                cell(value, f.format(), f.ratio() ? baseline(r, value, f.value()) : Double.NaN));
+      }
+      out.append(" | ").append(r.complete() ? "yes" : "NO").append(" |\n");
+    }
+    return out.toString();
+  }
+
+  /** The median over the rounds of each system's figures, and of their ratios. */
+  private String medianTable() {
+    StringBuilder out = new StringBuilder(TABLE_HEAD);
+    for (Sut sut : systems()) {
+      List<Result> runs = results.stream().filter(r -> r.sut == sut).toList();
+      out.append("| ").append(sut.label);
+      for (Figure f : FIGURES) {
+        double value = median(runs.stream().mapToDouble(f.value()));
+        double ratio =
+            median(
+                runs.stream()
+                    .mapToDouble(
+                        r -> {
+                          double own = f.value().applyAsDouble(r);
+                          double base = baseline(r, own, f.value());
+                          return base > 0 ? own / base : Double.NaN;
+                        }));
+        String text = Double.isNaN(value) ? "-" : String.format(Locale.ROOT, f.format(), value);
+        if (f.ratio() && !Double.isNaN(ratio) && !Double.isNaN(value)) {
+          text += String.format(Locale.ROOT, " (%.2f×)", ratio);
+        }
+        out.append(" | ").append(text);
+      }
+      out.append(" | ")
+          .append(runs.stream().allMatch(Result::complete) ? "yes" : "NO")
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  /** The median of the numbers that are not NaN; NaN when there are none. */
+  static double median(DoubleStream values) {
+    double[] sorted = values.filter(v -> !Double.isNaN(v)).sorted().toArray();
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   private static String cell(double value, String format, double baseline) {

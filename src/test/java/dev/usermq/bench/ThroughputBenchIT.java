@@ -87,7 +87,9 @@ import org.junit.jupiter.api.TestInstance;
  * to the chart's JVM options of every system), {@code bench.warm-up-records} (default 10000; 0 for
  * none): before the systems, the baseline drains that many records on topics and a database of
  * their own, unmeasured, so that the servers in this JVM (the broker, authz) have compiled their
- * code before the first system is measured.
+ * code before the first system is measured; {@code bench.rounds} (default 1): the systems run that
+ * many times, in the order {@code bench.systems} names them and then the other way round, and the
+ * report adds the median of each figure and of each ratio to the baseline of the same round.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {

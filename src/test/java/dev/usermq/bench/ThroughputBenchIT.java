@@ -864,9 +864,11 @@ class ThroughputBenchIT {
    */
   private record Figure(String format, ToDoubleFunction<Result> value, boolean ratio) {}
 
+  private static final Figure DRAIN = new Figure("%.0f", r -> r.drainRate, true);
+
   private static final List<Figure> FIGURES =
       List.of(
-          new Figure("%.0f", r -> r.drainRate, true),
+          DRAIN,
           new Figure("%.0f", r -> r.duplicateRate, true),
           new Figure("%.0f", r -> r.p50 < 0 ? Double.NaN : r.p50, true),
           new Figure("%.0f", r -> r.p99 < 0 ? Double.NaN : r.p99, true),
@@ -921,7 +923,7 @@ class ThroughputBenchIT {
       out.append(medianTable());
       out.append('\n');
       for (Sut sut : systems()) {
-        if (sut != Sut.PLAIN_4 && baseOf(1) != null) {
+        if (sut != Sut.PLAIN_4) {
           out.append(
               String.format(
                   Locale.ROOT,
@@ -929,9 +931,7 @@ class ThroughputBenchIT {
                   sut.key,
                   results.stream()
                       .filter(r -> r.sut == sut)
-                      .map(
-                          r ->
-                              cell(r.drainRate, "%.0f", baseline(r, r.drainRate, x -> x.drainRate)))
+                      .map(r -> cell(DRAIN.value().applyAsDouble(r), DRAIN, ratio(r, DRAIN)))
                       .collect(Collectors.joining(", "))));
         }
       }
@@ -982,14 +982,17 @@ class ThroughputBenchIT {
   }
 
   /**
-   * The baseline's figure to divide {@code r}'s by: that of its round's baseline, NaN for the
-   * baseline itself or when there is none.
+   * The figure of {@code r} divided by that of its round's baseline; NaN for a figure without a
+   * ratio, for the baseline itself, or when either figure is missing.
    */
-  private double baseline(Result r, double figure, ToDoubleFunction<Result> value) {
+  private double ratio(Result r, Figure f) {
     Result base = baseOf(r.round);
-    return base == null || base == r || Double.isNaN(figure)
-        ? Double.NaN
-        : value.applyAsDouble(base);
+    if (!f.ratio() || base == null || base == r) {
+      return Double.NaN;
+    }
+    double own = f.value().applyAsDouble(r);
+    double theirs = f.value().applyAsDouble(base);
+    return theirs > 0 ? own / theirs : Double.NaN;
   }
 
   /** One round's table: each system's figures and their ratios to the round's baseline. */
@@ -1001,10 +1004,7 @@ class ThroughputBenchIT {
       }
       out.append("| ").append(r.sut.label);
       for (Figure f : FIGURES) {
-        double value = f.value().applyAsDouble(r);
-        out.append(" | ")
-            .append(
-                cell(value, f.format(), f.ratio() ? baseline(r, value, f.value()) : Double.NaN));
+        out.append(" | ").append(cell(f.value().applyAsDouble(r), f, ratio(r, f)));
       }
       out.append(" | ").append(r.complete() ? "yes" : "NO").append(" |\n");
     }
@@ -1019,20 +1019,8 @@ class ThroughputBenchIT {
       out.append("| ").append(sut.label);
       for (Figure f : FIGURES) {
         double value = median(runs.stream().mapToDouble(f.value()));
-        double ratio =
-            median(
-                runs.stream()
-                    .mapToDouble(
-                        r -> {
-                          double own = f.value().applyAsDouble(r);
-                          double base = baseline(r, own, f.value());
-                          return base > 0 ? own / base : Double.NaN;
-                        }));
-        String text = Double.isNaN(value) ? "-" : String.format(Locale.ROOT, f.format(), value);
-        if (f.ratio() && !Double.isNaN(ratio) && !Double.isNaN(value)) {
-          text += String.format(Locale.ROOT, " (%.2f×)", ratio);
-        }
-        out.append(" | ").append(text);
+        double ratio = median(runs.stream().mapToDouble(r -> ratio(r, f)));
+        out.append(" | ").append(cell(value, f, ratio));
       }
       out.append(" | ")
           .append(runs.stream().allMatch(Result::complete) ? "yes" : "NO")
@@ -1051,13 +1039,14 @@ class ThroughputBenchIT {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
-  private static String cell(double value, String format, double baseline) {
+  /** A figure in its format, and its ratio to the baseline's when there is one. */
+  private static String cell(double value, Figure f, double ratio) {
     if (Double.isNaN(value)) {
       return "-";
     }
-    String text = String.format(Locale.ROOT, format, value);
-    if (!Double.isNaN(baseline) && baseline > 0) {
-      text += String.format(Locale.ROOT, " (%.2f×)", value / baseline);
+    String text = String.format(Locale.ROOT, f.format(), value);
+    if (!Double.isNaN(ratio)) {
+      text += String.format(Locale.ROOT, " (%.2f×)", ratio);
     }
     return text;
   }

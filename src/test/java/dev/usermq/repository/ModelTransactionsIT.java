@@ -1,6 +1,7 @@
 package dev.usermq.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.usermq.repository.model.AuthMsgModel;
 import dev.usermq.repository.model.UserModel;
@@ -10,8 +11,13 @@ import dev.usermq.support.SqlStatements;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.framework.Advised;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.support.PersistenceExceptionTranslationInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.interceptor.TransactionInterceptor;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -52,5 +58,26 @@ class ModelTransactionsIT extends EmbeddedServersIT {
     assertThat(calls.get(0)).isEqualTo("<setAutoCommit false>");
     assertThat(calls.get(1)).startsWith("SELECT");
     assertThat(calls.subList(2, 4)).containsExactly("<commit>", "<setAutoCommit true>");
+  }
+
+  @Test
+  void theModelsCallsGoThroughNeitherATransactionNorAnExceptionTranslationInterceptor() {
+    for (Object model : List.of(ledger, users)) {
+      assertThat(((Advised) model).getAdvisors())
+          .extracting(Advisor::getAdvice)
+          .noneMatch(
+              advice ->
+                  advice instanceof TransactionInterceptor
+                      || advice instanceof PersistenceExceptionTranslationInterceptor);
+    }
+  }
+
+  @Test
+  void aFailedStatementOfAModelIsStillSpringsDataAccessException() {
+    String messageId = "twice-" + UUID.randomUUID();
+    ledger.claim(messageId, "REGISTER", 0);
+
+    assertThatThrownBy(() -> ledger.claim(messageId, "REGISTER", 0))
+        .isInstanceOf(DuplicateKeyException.class);
   }
 }

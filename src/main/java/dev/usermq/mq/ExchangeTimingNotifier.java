@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent;
@@ -20,6 +21,7 @@ import org.apache.camel.spi.CamelEvent.ExchangeEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.spi.EventNotifier;
+import org.apache.camel.spring.boot.CamelSpringBootApplicationListener;
 import org.apache.camel.support.ExchangeHelper;
 
 /**
@@ -46,6 +48,38 @@ public class ExchangeTimingNotifier extends MicrometerExchangeEventNotifier {
   private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Boolean> kameletRoutes = new ConcurrentHashMap<>();
   private Gauge lastExchangeGauge;
+
+  /**
+   * Offered only the events it times (an exchange created, sent to an endpoint, completed, failed)
+   * and the sending to an endpoint, without which Camel does not time the sending: it creates the
+   * others only for a notifier that does not ignore them, and asks every such notifier whether it
+   * wants each, at every step of every exchange.
+   */
+  public ExchangeTimingNotifier() {
+    setIgnoreCamelContextEvents(true);
+    setIgnoreCamelContextInitEvents(true);
+    setIgnoreRouteEvents(true);
+    setIgnoreServiceEvents(true);
+    setIgnoreStepEvents(true);
+    setIgnoreExchangeRedeliveryEvents(true);
+    setIgnoreExchangeAsyncProcessingStartedEvents(true);
+  }
+
+  /**
+   * Leaves the notifiers that want no exchange event out of every exchange event, once the context
+   * has started: camel-micrometer's route notifier (routes added and running) and Camel Spring
+   * Boot's listener for the context's start. Neither ignores exchange events itself, so Camel asked
+   * both whether they wanted each event of every exchange (the route notifier by a reflective type
+   * check), a record's several steps each time.
+   */
+  public static void offerExchangeEventsOnlyToTheirNotifiers(CamelContext camel) {
+    for (EventNotifier notifier : camel.getManagementStrategy().getEventNotifiers()) {
+      if (notifier instanceof MicrometerRouteEventNotifier
+          || notifier.getClass().getEnclosingClass() == CamelSpringBootApplicationListener.class) {
+        notifier.setIgnoreExchangeEvents(true);
+      }
+    }
+  }
 
   /**
    * Replaces camel-micrometer's notifier among the context's event notifiers, if it has one; to be

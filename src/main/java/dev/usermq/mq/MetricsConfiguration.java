@@ -49,9 +49,10 @@ public class MetricsConfiguration {
 
   /**
    * Adds the processing timer to Camel before it starts, and puts the {@link
-   * ExchangeTimingNotifier} in place of camel-micrometer's exchange event notifier. Not event
-   * notifier beans of their own: Camel collects those while its context is being created, and such
-   * a bean, being context-aware, would need that context first and be silently left out.
+   * ExchangeTimingNotifier} in place of camel-micrometer's exchange event notifier; once Camel has
+   * started, leaves the notifiers that want none out of exchange events. Not event notifier beans
+   * of their own: Camel collects those while its context is being created, and such a bean, being
+   * context-aware, would need that context first and be silently left out.
    */
   @Bean
   public CamelContextConfiguration processingTimerRegistration(ProcessingStats stats) {
@@ -63,7 +64,9 @@ public class MetricsConfiguration {
       }
 
       @Override
-      public void afterApplicationStart(CamelContext camel) {}
+      public void afterApplicationStart(CamelContext camel) {
+        ExchangeTimingNotifier.offerExchangeEventsOnlyToTheirNotifiers(camel);
+      }
     };
   }
 }

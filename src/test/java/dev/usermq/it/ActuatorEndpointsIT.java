@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.usermq.App;
 import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.mq.ExchangeTimingNotifier;
+import dev.usermq.mq.ProcessingTimer;
 import dev.usermq.support.Readiness;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
+import org.apache.camel.spi.EventNotifier;
+import org.apache.camel.spring.boot.CamelSpringBootApplicationListener;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -42,6 +48,7 @@ class ActuatorEndpointsIT {
   @Autowired TestRestTemplate http;
   @Autowired ProducerTemplate producer;
   @Autowired ApplicationContext context;
+  @Autowired CamelContext camel;
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -95,6 +102,21 @@ class ActuatorEndpointsIT {
     assertThat(context.getBeanNamesForType(RepositoryMethodInvocationListener.class)).isEmpty();
     assertThat(http.getForObject("/actuator/prometheus", String.class))
         .doesNotContain("spring_data_repository_invocations");
+  }
+
+  @Test
+  void onlyTheNotifiersThatWantExchangeEventsAreOfferedThem() {
+    // camel-micrometer's route notifier and Camel Spring Boot's start listener want none
+    assertThat(camel.getManagementStrategy().getEventNotifiers())
+        .filteredOn(EventNotifier::isIgnoreExchangeEvents)
+        .extracting(notifier -> notifier.getClass().getName())
+        .contains(MicrometerRouteEventNotifier.class.getName())
+        .anyMatch(
+            name -> name.startsWith(CamelSpringBootApplicationListener.class.getName() + "$"));
+    assertThat(camel.getManagementStrategy().getEventNotifiers())
+        .filteredOn(notifier -> !notifier.isIgnoreExchangeEvents())
+        .extracting(notifier -> (Object) notifier.getClass())
+        .contains(ExchangeTimingNotifier.class, ProcessingTimer.class);
   }
 
   private static List<String> names(JsonNode object) {

@@ -6,8 +6,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.EventNotifier;
+import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,5 +123,54 @@ class ExchangeTimingNotifierTest {
 
     assertThat(camel.getManagementStrategy().getEventNotifiers())
         .noneMatch(ExchangeTimingNotifier.class::isInstance);
+  }
+
+  @Test
+  void isOfferedOnlyTheEventsItTimes() {
+    ExchangeTimingNotifier notifier = new ExchangeTimingNotifier();
+
+    assertThat(notifier.isIgnoreExchangeEvents()).isFalse();
+    assertThat(notifier.isIgnoreExchangeCreatedEvent()).isFalse();
+    assertThat(notifier.isIgnoreExchangeSentEvents()).isFalse();
+    assertThat(notifier.isIgnoreExchangeCompletedEvent()).isFalse();
+    assertThat(notifier.isIgnoreExchangeFailedEvents()).isFalse();
+    assertThat(notifier.isIgnoreExchangeSendingEvents())
+        .as("Camel times a sending only when it notified it")
+        .isFalse();
+    assertThat(notifier.isIgnoreExchangeAsyncProcessingStartedEvents()).isTrue();
+    assertThat(notifier.isIgnoreExchangeRedeliveryEvents()).isTrue();
+    assertThat(notifier.isIgnoreStepEvents()).isTrue();
+    assertThat(notifier.isIgnoreRouteEvents()).isTrue();
+    assertThat(notifier.isIgnoreCamelContextEvents()).isTrue();
+    assertThat(notifier.isIgnoreServiceEvents()).isTrue();
+  }
+
+  @Test
+  void leavesTheRouteNotifierOutOfExchangeEventsAndStillCountsTheRoutes() throws Exception {
+    MicrometerRouteEventNotifier routes = new MicrometerRouteEventNotifier();
+    routes.setCamelContext(camel);
+    routes.setMeterRegistry(registry);
+    EventNotifierSupport exchanges =
+        new EventNotifierSupport() {
+          @Override
+          public void notify(CamelEvent event) {}
+        };
+    camel.getManagementStrategy().addEventNotifier(routes);
+    camel.getManagementStrategy().addEventNotifier(exchanges);
+    camel.addRoutes(
+        new RouteBuilder() {
+          @Override
+          public void configure() {
+            from("direct:in").routeId("records").to("log:out?level=OFF");
+          }
+        });
+    camel.start();
+
+    ExchangeTimingNotifier.offerExchangeEventsOnlyToTheirNotifiers(camel);
+
+    assertThat(routes.isIgnoreExchangeEvents()).isTrue();
+    assertThat(exchanges.isIgnoreExchangeEvents()).as("any other notifier").isFalse();
+    assertThat(registry.get(MicrometerConstants.DEFAULT_CAMEL_ROUTES_RUNNING).gauge().value())
+        .isEqualTo(1);
   }
 }

@@ -1,7 +1,6 @@
 package dev.usermq.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.usermq.repository.model.AuthMsgModel;
 import dev.usermq.repository.model.UserModel;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.framework.Advised;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.support.PersistenceExceptionTranslationInterceptor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.interceptor.TransactionInterceptor;
@@ -70,14 +68,5 @@ class ModelTransactionsIT extends EmbeddedServersIT {
                   advice instanceof TransactionInterceptor
                       || advice instanceof PersistenceExceptionTranslationInterceptor);
     }
-  }
-
-  @Test
-  void aFailedStatementOfAModelIsStillSpringsDataAccessException() {
-    String messageId = "twice-" + UUID.randomUUID();
-    ledger.claim(messageId, "REGISTER", 0);
-
-    assertThatThrownBy(() -> ledger.claim(messageId, "REGISTER", 0))
-        .isInstanceOf(DuplicateKeyException.class);
   }
 }

@@ -1,9 +1,5 @@
 package dev.usermq.mq;
 
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.camel.Exchange;
@@ -101,28 +97,10 @@ final class LogContextUnitOfWork extends DefaultUnitOfWork {
         return;
       }
     }
-    List<String> matching = new ArrayList<>(1);
-    for (String key : mdcKeys()) {
-      if (customKeys.test(key)) {
-        matching.add(key);
-      }
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    if (mdc != null) {
+      mdc.keySet().stream().filter(customKeys).forEach(MDC::remove);
     }
-    matching.forEach(MDC::remove);
-  }
-
-  /**
-   * The MDC's keys: with Logback, those of the map it keeps for log events, without the copy of it
-   * {@code getCopyOfContextMap} makes.
-   */
-  private static Collection<String> mdcKeys() {
-    Collection<String> keys;
-    if (MDC.getMDCAdapter() instanceof LogbackMDCAdapter logback) {
-      keys = logback.getKeys();
-    } else {
-      Map<String, String> mdc = MDC.getCopyOfContextMap();
-      keys = mdc == null ? null : mdc.keySet();
-    }
-    return keys == null ? List.of() : keys;
   }
 
   private void restore() {
@@ -131,17 +109,10 @@ final class LogContextUnitOfWork extends DefaultUnitOfWork {
     }
   }
 
-  /**
-   * The key set to the value, or removed for none; left alone when it is so already, as the route
-   * id mostly is: Logback copies its whole map for the next log event after every change.
-   */
   private static void putIfPresent(String key, String value) {
-    String current = MDC.get(key);
     if (value != null) {
-      if (!value.equals(current)) {
-        MDC.put(key, value);
-      }
-    } else if (current != null) {
+      MDC.put(key, value);
+    } else {
       MDC.remove(key);
     }
   }

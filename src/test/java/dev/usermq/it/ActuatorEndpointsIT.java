@@ -9,6 +9,7 @@ import dev.usermq.App;
 import dev.usermq.embedded.EmbeddedServersInitializer;
 import dev.usermq.mq.ExchangeTimingNotifier;
 import dev.usermq.mq.ProcessingTimer;
+import dev.usermq.mq.RouteTimingPolicy;
 import dev.usermq.support.Readiness;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -117,6 +118,19 @@ class ActuatorEndpointsIT {
         .filteredOn(notifier -> !notifier.isIgnoreExchangeEvents())
         .extracting(notifier -> (Object) notifier.getClass())
         .contains(ExchangeTimingNotifier.class, ProcessingTimer.class);
+  }
+
+  @Test
+  void everyRouteIsTimedByTheRouteTimingPolicy() {
+    // put in place of camel-micrometer's before the routes were created from their files
+    assertThat(camel.getRoutes())
+        .isNotEmpty()
+        .allSatisfy(
+            route ->
+                assertThat(route.getRoutePolicyList())
+                    .as(route.getRouteId())
+                    .singleElement()
+                    .isInstanceOf(RouteTimingPolicy.class));
   }
 
   private static List<String> names(JsonNode object) {

@@ -13,7 +13,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
-import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent;
@@ -21,7 +20,6 @@ import org.apache.camel.spi.CamelEvent.ExchangeEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.spi.EventNotifier;
-import org.apache.camel.spring.boot.CamelSpringBootApplicationListener;
 import org.apache.camel.support.ExchangeHelper;
 
 /**
@@ -63,22 +61,6 @@ public class ExchangeTimingNotifier extends MicrometerExchangeEventNotifier {
     setIgnoreStepEvents(true);
     setIgnoreExchangeRedeliveryEvents(true);
     setIgnoreExchangeAsyncProcessingStartedEvents(true);
-  }
-
-  /**
-   * Leaves the notifiers that want no exchange event out of every exchange event, once the context
-   * has started: camel-micrometer's route notifier (routes added and running) and Camel Spring
-   * Boot's listener for the context's start. Neither ignores exchange events itself, so Camel asked
-   * both whether they wanted each event of every exchange (the route notifier by a reflective type
-   * check), a record's several steps each time.
-   */
-  public static void offerExchangeEventsOnlyToTheirNotifiers(CamelContext camel) {
-    for (EventNotifier notifier : camel.getManagementStrategy().getEventNotifiers()) {
-      if (notifier instanceof MicrometerRouteEventNotifier
-          || notifier.getClass().getEnclosingClass() == CamelSpringBootApplicationListener.class) {
-        notifier.setIgnoreExchangeEvents(true);
-      }
-    }
   }
 
   /**

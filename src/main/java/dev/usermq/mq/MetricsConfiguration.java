@@ -5,8 +5,11 @@ import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.camel.spi.EventNotifier;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.spring.boot.CamelSpringBootApplicationListener;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -67,8 +70,24 @@ public class MetricsConfiguration {
 
       @Override
       public void afterApplicationStart(CamelContext camel) {
-        ExchangeTimingNotifier.offerExchangeEventsOnlyToTheirNotifiers(camel);
+        offerExchangeEventsOnlyToTheirNotifiers(camel);
       }
     };
+  }
+
+  /**
+   * Leaves the notifiers that want no exchange event out of every exchange event, once the context
+   * has started: camel-micrometer's route notifier (routes added and running) and Camel Spring
+   * Boot's listener for the context's start. Neither ignores exchange events itself, so Camel asked
+   * both whether they wanted each event of every exchange (the route notifier by a reflective type
+   * check), a record's several steps each time.
+   */
+  static void offerExchangeEventsOnlyToTheirNotifiers(CamelContext camel) {
+    for (EventNotifier notifier : camel.getManagementStrategy().getEventNotifiers()) {
+      if (notifier instanceof MicrometerRouteEventNotifier
+          || notifier.getClass().getEnclosingClass() == CamelSpringBootApplicationListener.class) {
+        notifier.setIgnoreExchangeEvents(true);
+      }
+    }
   }
 }

@@ -6,11 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
-import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.EventNotifier;
-import org.apache.camel.support.EventNotifierSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -143,34 +140,5 @@ class ExchangeTimingNotifierTest {
     assertThat(notifier.isIgnoreRouteEvents()).isTrue();
     assertThat(notifier.isIgnoreCamelContextEvents()).isTrue();
     assertThat(notifier.isIgnoreServiceEvents()).isTrue();
-  }
-
-  @Test
-  void leavesTheRouteNotifierOutOfExchangeEventsAndStillCountsTheRoutes() throws Exception {
-    MicrometerRouteEventNotifier routes = new MicrometerRouteEventNotifier();
-    routes.setCamelContext(camel);
-    routes.setMeterRegistry(registry);
-    EventNotifierSupport exchanges =
-        new EventNotifierSupport() {
-          @Override
-          public void notify(CamelEvent event) {}
-        };
-    camel.getManagementStrategy().addEventNotifier(routes);
-    camel.getManagementStrategy().addEventNotifier(exchanges);
-    camel.addRoutes(
-        new RouteBuilder() {
-          @Override
-          public void configure() {
-            from("direct:in").routeId("records").to("log:out?level=OFF");
-          }
-        });
-    camel.start();
-
-    ExchangeTimingNotifier.offerExchangeEventsOnlyToTheirNotifiers(camel);
-
-    assertThat(routes.isIgnoreExchangeEvents()).isTrue();
-    assertThat(exchanges.isIgnoreExchangeEvents()).as("any other notifier").isFalse();
-    assertThat(registry.get(MicrometerConstants.DEFAULT_CAMEL_ROUTES_RUNNING).gauge().value())
-        .isEqualTo(1);
   }
 }

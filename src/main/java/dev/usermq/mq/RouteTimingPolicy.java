@@ -3,6 +3,7 @@ package dev.usermq.mq;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -149,12 +150,13 @@ public class RouteTimingPolicy extends MicrometerRoutePolicy {
     stats.count(exchange);
   }
 
-  /** A route's meters, as camel-micrometer registers them. */
+  /**
+   * A route's meters, as camel-micrometer registers them; the timer's name, tags and options made
+   * once, at the route's start.
+   */
   private static final class Statistics {
     private final MeterRegistry registry;
-    private final Route route;
-    private final MicrometerRoutePolicyNamingStrategy naming;
-    private final MicrometerRoutePolicyConfiguration configuration;
+    private final Timer.Builder timerBuilder;
     private final Counter succeeded;
     private final Counter failed;
     private final Counter total;
@@ -169,34 +171,46 @@ public class RouteTimingPolicy extends MicrometerRoutePolicy {
         MicrometerRoutePolicyNamingStrategy naming,
         MicrometerRoutePolicyConfiguration configuration) {
       this.registry = registry;
-      this.route = route;
-      this.naming = naming;
-      this.configuration = configuration;
+      timerBuilder =
+          Timer.builder(naming.getName(route))
+              .tags(naming.getTags(route))
+              .description("Route performance metrics");
+      if (configuration.getTimerInitiator() != null) {
+        configuration.getTimerInitiator().accept(timerBuilder);
+      }
+      // without the additional counters none is made, nor counted
       boolean counters = configuration.isAdditionalCounters();
+      Tags statusTags = naming.getExchangeStatusTags(route);
       succeeded =
-          counters && configuration.isExchangesSucceeded()
-              ? counter(
-                  naming.getExchangesSucceededName(route),
-                  "Number of successfully completed exchanges")
-              : null;
+          counter(
+              counters && configuration.isExchangesSucceeded(),
+              naming.getExchangesSucceededName(route),
+              statusTags,
+              "Number of successfully completed exchanges");
       failed =
-          counters && configuration.isExchangesFailed()
-              ? counter(naming.getExchangesFailedName(route), "Number of failed exchanges")
-              : null;
+          counter(
+              counters && configuration.isExchangesFailed(),
+              naming.getExchangesFailedName(route),
+              statusTags,
+              "Number of failed exchanges");
       total =
-          counters && configuration.isExchangesTotal()
-              ? counter(naming.getExchangesTotalName(route), "Total number of processed exchanges")
-              : null;
+          counter(
+              counters && configuration.isExchangesTotal(),
+              naming.getExchangesTotalName(route),
+              statusTags,
+              "Total number of processed exchanges");
       externalRedeliveries =
-          counters && configuration.isExternalRedeliveries()
-              ? counter(
-                  naming.getExternalRedeliveriesName(route),
-                  "Number of external initiated redeliveries (such as from JMS broker)")
-              : null;
+          counter(
+              counters && configuration.isExternalRedeliveries(),
+              naming.getExternalRedeliveriesName(route),
+              statusTags,
+              "Number of external initiated redeliveries (such as from JMS broker)");
       failuresHandled =
-          counters && configuration.isFailuresHandled()
-              ? counter(naming.getFailuresHandledName(route), "Number of failures handled")
-              : null;
+          counter(
+              counters && configuration.isFailuresHandled(),
+              naming.getFailuresHandledName(route),
+              statusTags,
+              "Number of failures handled");
       if (counters && configuration.isLongTask()) {
         LongTaskTimer.Builder builder =
             LongTaskTimer.builder(naming.getLongTaskName(route))
@@ -215,14 +229,7 @@ public class RouteTimingPolicy extends MicrometerRoutePolicy {
     Timer timer() {
       Timer registered = timer;
       if (registered == null) {
-        Timer.Builder builder =
-            Timer.builder(naming.getName(route))
-                .tags(naming.getTags(route))
-                .description("Route performance metrics");
-        if (configuration.getTimerInitiator() != null) {
-          configuration.getTimerInitiator().accept(builder);
-        }
-        registered = builder.register(registry);
+        registered = timerBuilder.register(registry);
         timer = registered;
       }
       return registered;
@@ -236,9 +243,6 @@ public class RouteTimingPolicy extends MicrometerRoutePolicy {
     }
 
     void count(Exchange exchange) {
-      if (!configuration.isAdditionalCounters()) {
-        return;
-      }
       if (total != null) {
         total.increment();
       }
@@ -259,11 +263,10 @@ public class RouteTimingPolicy extends MicrometerRoutePolicy {
       }
     }
 
-    private Counter counter(String name, String description) {
-      return Counter.builder(name)
-          .tags(naming.getExchangeStatusTags(route))
-          .description(description)
-          .register(registry);
+    private Counter counter(boolean enabled, String name, Tags tags, String description) {
+      return enabled
+          ? Counter.builder(name).tags(tags).description(description).register(registry)
+          : null;
     }
   }
 

@@ -21,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -333,14 +332,7 @@ class GrpcBenchIT {
       RedisNode redis,
       ControllableAuthz authz,
       int grpcPort) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("KAFKA_BROKERS", kafka.brokers());
-    env.put("SPRING_DATASOURCE_URL", mariadb.jdbcUrl(DATABASE));
-    env.put("SPRING_DATASOURCE_USERNAME", "root");
-    env.put("SPRING_DATASOURCE_PASSWORD", "");
-    env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
-    env.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
-    env.put("AUTHZ_TARGET", authz.target());
+    Map<String, String> env = ServiceProcess.endpoints(kafka, mariadb, DATABASE, redis, authz);
     env.put("GRPC_PORT", Integer.toString(grpcPort));
     env.put("SERVER_PORT", "0");
     // as the chart runs it: one JSON object a log line

@@ -519,14 +519,7 @@ class ThroughputBenchIT {
    * leaves CONSUMER_CONCURRENCY unset, as shipped.
    */
   private Map<String, String> env(Sut sut, Topics topics, String database, String group) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("KAFKA_BROKERS", kafka.brokers());
-    env.put("SPRING_DATASOURCE_URL", mariadb.jdbcUrl(database));
-    env.put("SPRING_DATASOURCE_USERNAME", "root");
-    env.put("SPRING_DATASOURCE_PASSWORD", "");
-    env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
-    env.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
-    env.put("AUTHZ_TARGET", authz.target());
+    Map<String, String> env = ServiceProcess.endpoints(kafka, mariadb, database, redis, authz);
     env.put("TOPICS_AUTH", topics.auth());
     env.put("TOPICS_USER", topics.user());
     env.put("TOPICS_ORDER", topics.order());

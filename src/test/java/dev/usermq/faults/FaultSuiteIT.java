@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -319,14 +318,7 @@ class FaultSuiteIT {
   }
 
   private Map<String, String> env(Topics topics, String database, String group) {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("KAFKA_BROKERS", kafka.brokers());
-    env.put("SPRING_DATASOURCE_URL", mariadb.jdbcUrl(database));
-    env.put("SPRING_DATASOURCE_USERNAME", "root");
-    env.put("SPRING_DATASOURCE_PASSWORD", "");
-    env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
-    env.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
-    env.put("AUTHZ_TARGET", authz.target());
+    Map<String, String> env = ServiceProcess.endpoints(kafka, mariadb, database, redis, authz);
     env.put("AUTHZ_DEADLINE", "500ms");
     env.put("TOPICS_AUTH", topics.auth());
     env.put("TOPICS_USER", topics.user());

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,6 +32,27 @@ public final class ServiceProcess {
     this.name = name;
     this.log = log;
     this.process = process;
+  }
+
+  /**
+   * The environment that points a service at its servers: the broker, the database on MariaDB (as
+   * root, without a password), Redis on this host and authz; the caller adds the rest.
+   */
+  public static Map<String, String> endpoints(
+      KafkaBroker kafka,
+      MariaDbNode mariadb,
+      String database,
+      RedisNode redis,
+      ControllableAuthz authz) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("KAFKA_BROKERS", kafka.brokers());
+    env.put("SPRING_DATASOURCE_URL", mariadb.jdbcUrl(database));
+    env.put("SPRING_DATASOURCE_USERNAME", "root");
+    env.put("SPRING_DATASOURCE_PASSWORD", "");
+    env.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
+    env.put("SPRING_DATA_REDIS_PORT", Integer.toString(redis.port()));
+    env.put("AUTHZ_TARGET", authz.target());
+    return env;
   }
 
   /** Starts the jar with the given JVM options and environment, its output into the log. */

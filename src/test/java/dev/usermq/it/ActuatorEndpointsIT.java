@@ -27,6 +27,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.context.ApplicationContext;
+import org.springframework.data.jdbc.repository.support.JdbcRepositoryFactoryBean;
+import org.springframework.data.redis.core.RedisKeyValueAdapter;
 import org.springframework.data.repository.core.support.RepositoryMethodInvocationListener;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.ContextConfiguration;
@@ -103,6 +105,14 @@ class ActuatorEndpointsIT {
     assertThat(context.getBeanNamesForType(RepositoryMethodInvocationListener.class)).isEmpty();
     assertThat(http.getForObject("/actuator/prometheus", String.class))
         .doesNotContain("spring_data_repository_invocations");
+  }
+
+  @Test
+  void theModelsAreJdbcRepositoriesOnly() {
+    // Spring Data Redis would scan the models as candidates of its own at every start (and log a
+    // line for each); the service keeps no entity in Redis
+    assertThat(context.getBeanNamesForType(RedisKeyValueAdapter.class)).isEmpty();
+    assertThat(context.getBeanNamesForType(JdbcRepositoryFactoryBean.class)).isNotEmpty();
   }
 
   @Test

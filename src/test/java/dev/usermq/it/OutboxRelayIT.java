@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.usermq.embedded.AuthzStubService;
+import dev.usermq.mq.DeliveryMarks;
 import dev.usermq.proto.common.mq.v1.UserCountReq;
 import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.KafkaTopics;
@@ -38,6 +39,7 @@ class OutboxRelayIT extends EmbeddedServersIT {
   @Autowired MeterRegistry meters;
   @Autowired CamelContext camel;
   @Autowired AuthzStubService authzStub;
+  @Autowired DeliveryMarks deliveryMarks;
 
   @Value("${kafka.brokers}")
   String brokers;
@@ -104,15 +106,14 @@ class OutboxRelayIT extends EmbeddedServersIT {
     pass("outbox-relay-authz");
 
     await().atMost(WAIT).until(() -> authzStub.rolesOf(userId).contains("member"));
-    // marked done behind the delivery, by the delivery marks' next write (outbox.mark-interval)
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                jdbc.sql("SELECT done_at IS NOT NULL FROM authz_command WHERE command_id = ?")
-                    .param(prefix + "grant")
-                    .query(Boolean.class)
-                    .single());
+    // marked done behind the delivery, by the delivery marks' next write: written now
+    deliveryMarks.flush();
+    assertThat(
+            jdbc.sql("SELECT done_at IS NOT NULL FROM authz_command WHERE command_id = ?")
+                .param(prefix + "grant")
+                .query(Boolean.class)
+                .single())
+        .isTrue();
   }
 
   /** One pass of a relay route, as its consumer's scheduler runs it. */

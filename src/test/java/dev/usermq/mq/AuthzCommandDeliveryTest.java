@@ -181,15 +181,19 @@ class AuthzCommandDeliveryTest {
   }
 
   /**
-   * USER's grant waits until OTHER's has started, so that the two calls overlap; then USER's ends
-   * with {@code userFailure} and OTHER's with {@code otherFailure} (null: it succeeds). Returns
-   * whether OTHER's call started while USER's was in flight.
+   * USER's grant and OTHER's wait until both have started, so that the two calls overlap; then
+   * USER's ends with {@code userFailure} and OTHER's with {@code otherFailure} (null: it succeeds).
+   * Returns whether OTHER's call started while USER's was in flight. OTHER's waits too: a call that
+   * failed before USER's had started would keep USER's from being made when its failure is
+   * transient.
    */
   private AtomicBoolean grantsOverlap(RuntimeException userFailure, RuntimeException otherFailure) {
+    CountDownLatch userCalled = new CountDownLatch(1);
     CountDownLatch otherCalled = new CountDownLatch(1);
     AtomicBoolean overlapped = new AtomicBoolean();
     doAnswer(
             call -> {
+              userCalled.countDown();
               overlapped.set(otherCalled.await(5, TimeUnit.SECONDS));
               return failWith(userFailure);
             })
@@ -198,6 +202,7 @@ class AuthzCommandDeliveryTest {
     doAnswer(
             call -> {
               otherCalled.countDown();
+              userCalled.await(5, TimeUnit.SECONDS);
               return failWith(otherFailure);
             })
         .when(authz)

@@ -112,14 +112,13 @@ public class RepositoryConfiguration {
 
   /**
    * Spring Boot's transaction manager ({@code spring.transaction.*} applied by its customizers, as
-   * Boot would, whose own backs off when this one exists), with a transaction's own isolation level
-   * set for that transaction only ({@link OneShotIsolationTransactionManager}).
+   * Boot would, whose own backs off when this one exists), without the session switches MySQL and
+   * MariaDB need not ({@link MySqlTransactionManager}).
    */
   @Bean
-  public OneShotIsolationTransactionManager transactionManager(
+  public MySqlTransactionManager transactionManager(
       DataSource dataSource, ObjectProvider<TransactionManagerCustomizers> customizers) {
-    OneShotIsolationTransactionManager transactions =
-        new OneShotIsolationTransactionManager(dataSource);
+    MySqlTransactionManager transactions = new MySqlTransactionManager(dataSource);
     customizers.ifAvailable(c -> c.customize(transactions));
     return transactions;
   }

@@ -111,8 +111,8 @@ class AuthMsgRouteTest extends RouteTestBase {
             "INSERT authz_command",
             "INSERT outbox",
             "UPDATE auth_msg",
-            "<commit>",
-            "<setAutoCommit true>",
+            // committed by the switch back to auto-commit (MySqlTransactionManager)
+            "SET autocommit=1",
             // the grant's delivery, its rows locked at READ COMMITTED
             "<setAutoCommit false>",
             "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",

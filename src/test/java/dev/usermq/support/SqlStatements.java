@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +46,8 @@ public class SqlStatements {
   /**
    * What the connections sent on the calling thread after the mark, in order: every statement's SQL
    * and, in angle brackets, each call that changes the session or ends a transaction, e.g. {@code
-   * <setAutoCommit false>}, {@code <setTransactionIsolation 2>}, {@code <commit>}.
+   * <setAutoCommit false>}, {@code <setTransactionIsolation 2>}, {@code <commit>} (not a {@code
+   * setAutoCommit} to the mode the connection is in: the driver sends nothing for it).
    */
   public List<String> callsSince(int mark) {
     return calls.subList(mark, calls.size()).stream()
@@ -116,7 +118,7 @@ public class SqlStatements {
             statements.seen.add("<statement>");
             return recordingStatement((Statement) invoke(connection, method, args), statements);
           }
-          if (SESSION_CALLS.contains(name)) {
+          if (SESSION_CALLS.contains(name) && !keepsTheMode(connection, name, args)) {
             statements.recordCall("<" + name + (args == null ? "" : " " + args[0]) + ">");
           }
           return invoke(connection, method, args);
@@ -140,6 +142,17 @@ public class SqlStatements {
     return (Statement)
         Proxy.newProxyInstance(
             Statement.class.getClassLoader(), new Class<?>[] {Statement.class}, handler);
+  }
+
+  /**
+   * Whether the call sets the auto-commit mode the connection already has, for which the MariaDB
+   * driver sends nothing: it knows the mode from the server's replies, so it is asked, not the pool
+   * (which answers with the mode last set through it once one was).
+   */
+  private static boolean keepsTheMode(Connection connection, String name, Object[] args)
+      throws SQLException {
+    return name.equals("setAutoCommit")
+        && connection.unwrap(Connection.class).getAutoCommit() == (Boolean) args[0];
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {

@@ -1,0 +1,253 @@
+package dev.usermq.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.usermq.repository.model.AuthzCommandModel;
+import dev.usermq.support.EmbeddedServersIT;
+import dev.usermq.support.SqlStatements;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The service's transaction manager on the real MariaDB: a transaction with an isolation level of
+ * its own (the authz delivery's READ COMMITTED) gets it with one statement, for itself only, and
+ * leaves the session's level as it was; a transaction on a pool of auto-commit connections commits
+ * with the switch back to auto-commit, and the server sees the three statements of a one-statement
+ * transaction where Spring's manager sends four.
+ */
+class MySqlTransactionManagerIT extends EmbeddedServersIT {
+
+  @Autowired PlatformTransactionManager transactions;
+  @Autowired AuthzCommandModel commands;
+  @Autowired JdbcTemplate jdbc;
+  @Autowired DataSource dataSource;
+  @Autowired SqlStatements statements;
+  @Autowired DataSourceProperties database;
+
+  /**
+   * The service declares its own transaction manager, so Spring Boot's is not made: the settings of
+   * {@code spring.transaction} (application.yaml: a 15 s default timeout, which bounds a
+   * transaction's statements) must still reach it.
+   */
+  @Test
+  void springTransactionSettingsReachIt() {
+    assertThat(transactions).isInstanceOf(MySqlTransactionManager.class);
+    assertThat(((MySqlTransactionManager) transactions).getDefaultTimeout()).isEqualTo(15);
+  }
+
+  @Test
+  void theLevelIsOneStatementAtTheStartAndTheSessionIsNotChanged() {
+    TransactionTemplate readCommitted = readCommitted();
+    int mark = statements.callsMark();
+
+    String sessionLevel = readCommitted.execute(status -> sessionLevel());
+
+    List<String> calls = statements.callsSince(mark);
+    assertThat(calls)
+        .containsExactly(
+            "<setAutoCommit false>",
+            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            "SELECT @@tx_isolation",
+            // Spring's commit: MariaDB would keep the level for the session's next transaction
+            // if SET autocommit=1 committed it
+            "<commit>",
+            "<setAutoCommit true>");
+    assertThat(sessionLevel).isEqualTo("REPEATABLE-READ");
+  }
+
+  @Test
+  void theTransactionTakesNoGapLocksAndTheNextOneOfTheSessionDoes() {
+    long userId = newUserId();
+    insertCommand(userId, 1);
+
+    readCommitted()
+        .executeWithoutResult(
+            status -> {
+              assertThat(commands.lockPendingOf(userId)).hasSize(1);
+              // a business transaction adding a command for the same user does not wait
+              assertThat(insertCommand(userId, 1)).isEqualTo(1);
+            });
+
+    // the same locking read in a transaction at the session's level (REPEATABLE READ) holds the gap
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(
+            status -> {
+              assertThat(commands.lockPendingOf(userId)).hasSize(2);
+              assertThatThrownBy(() -> insertCommand(userId, 1))
+                  .hasMessageContaining("Lock wait timeout");
+            });
+  }
+
+  @Test
+  void aTransactionOnAnAutoCommitPoolIsCommittedByTheSwitchBackAlone() {
+    try (HikariDataSource pool = oneConnectionPool(true)) {
+      long userId = newUserId();
+
+      Map<String, Long> sent = oneInsertTransaction(pool, userId, false);
+
+      // the counts' own statement, then the transaction: SET autocommit=0, the INSERT, and the
+      // SET autocommit=1 that commits it; no COMMIT, and no second SET from the driver after it
+      assertThat(sent).containsEntry("Com_commit", 0L).containsEntry("Com_set_option", 2L);
+      assertThat(sent).containsEntry("Questions", 1L + 3L);
+      assertThat(pendingCommandsOf(userId)).isEqualTo(1);
+      assertThat(autoCommitOf(pool)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aTransactionOnAnAutoCommitPoolThatRollsBackLeavesNothing() {
+    try (HikariDataSource pool = oneConnectionPool(true)) {
+      long userId = newUserId();
+
+      oneInsertTransaction(pool, userId, true);
+
+      assertThat(pendingCommandsOf(userId)).isZero();
+      assertThat(autoCommitOf(pool)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPoolWithoutAutoCommitKeepsItAndGetsSpringsCommit() {
+    try (HikariDataSource pool = oneConnectionPool(false)) {
+      long userId = newUserId();
+
+      assertThat(oneInsertTransaction(pool, userId, false))
+          .containsEntry("Com_commit", 1L)
+          .containsEntry("Com_set_option", 0L);
+      assertThat(pendingCommandsOf(userId)).isEqualTo(1);
+      assertThat(autoCommitOf(pool)).isZero();
+    }
+  }
+
+  /**
+   * A transaction of the manager on the pool's one connection that inserts a pending command of the
+   * user and, if asked, rolls back; returns what the session sent the server meanwhile, the counts'
+   * own statement included.
+   */
+  private static Map<String, Long> oneInsertTransaction(
+      DataSource pool, long userId, boolean rollBack) {
+    Map<String, Long> before = serverCounts(pool);
+    new TransactionTemplate(new MySqlTransactionManager(pool))
+        .executeWithoutResult(
+            status -> {
+              insertPendingCommand(new JdbcTemplate(pool), userId);
+              if (rollBack) {
+                status.setRollbackOnly();
+              }
+            });
+    return since(before, serverCounts(pool));
+  }
+
+  private static int autoCommitOf(DataSource pool) {
+    return new JdbcTemplate(pool).queryForObject("SELECT @@autocommit", Integer.class);
+  }
+
+  private static long newUserId() {
+    return ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
+  }
+
+  /** A pool of one connection to the service's database, so that its session's counts are one. */
+  private HikariDataSource oneConnectionPool(boolean autoCommit) {
+    HikariDataSource pool = new HikariDataSource();
+    pool.setJdbcUrl(database.determineUrl());
+    pool.setUsername(database.determineUsername());
+    pool.setPassword(database.determinePassword());
+    pool.setMaximumPoolSize(1);
+    pool.setAutoCommit(autoCommit);
+    return pool;
+  }
+
+  private static final List<String> COUNTS = List.of("Com_commit", "Com_set_option", "Questions");
+
+  /** The counts of the statements the pool's one session sent so far. */
+  private static Map<String, Long> serverCounts(DataSource pool) {
+    Map<String, Long> counts = new HashMap<>();
+    new JdbcTemplate(pool)
+        .query(
+            "SHOW SESSION STATUS WHERE Variable_name IN ('Com_commit', 'Com_set_option',"
+                + " 'Questions')",
+            row -> {
+              counts.put(row.getString(1), row.getLong(2));
+            });
+    assertThat(counts).containsOnlyKeys(COUNTS);
+    return counts;
+  }
+
+  private static Map<String, Long> since(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> sent = new HashMap<>();
+    COUNTS.forEach(name -> sent.put(name, after.get(name) - before.get(name)));
+    return sent;
+  }
+
+  private int pendingCommandsOf(long userId) {
+    return jdbc.queryForObject(
+        "SELECT COUNT(*) FROM authz_command WHERE user_id = ? AND done_at IS NULL",
+        Integer.class,
+        userId);
+  }
+
+  private static void insertPendingCommand(JdbcTemplate jdbc, long userId) {
+    String messageId = "m-" + UUID.randomUUID();
+    jdbc.update(
+        "INSERT INTO authz_command (command_id, command, user_id, role, source_message_id)"
+            + " VALUES (?, 'GRANT_ROLE', ?, 'member', ?)",
+        messageId + ":GRANT_ROLE",
+        userId,
+        messageId);
+  }
+
+  private TransactionTemplate readCommitted() {
+    TransactionTemplate tx = new TransactionTemplate(transactions);
+    tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+    return tx;
+  }
+
+  private String sessionLevel() {
+    return jdbc.queryForObject("SELECT @@tx_isolation", String.class);
+  }
+
+  /**
+   * Inserts a pending command of the user on a connection of its own, which waits at most {@code
+   * lockWaitSeconds} for a lock; returns the rows inserted.
+   */
+  private int insertCommand(long userId, int lockWaitSeconds) {
+    try (Connection connection = dataSource.getConnection()) {
+      try (Statement session = connection.createStatement()) {
+        session.execute("SET SESSION innodb_lock_wait_timeout = " + lockWaitSeconds);
+      }
+      String messageId = "m-" + UUID.randomUUID();
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO authz_command (command_id, command, user_id, role, source_message_id)"
+                  + " VALUES (?, 'GRANT_ROLE', ?, 'member', ?)")) {
+        insert.setString(1, messageId + ":GRANT_ROLE");
+        insert.setLong(2, userId);
+        insert.setString(3, messageId);
+        return insert.executeUpdate();
+      } finally {
+        try (Statement session = connection.createStatement()) {
+          session.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT");
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+}

@@ -244,15 +244,7 @@ class ThroughputBenchIT {
 
   @AfterAll
   void stopServers() {
-    for (AutoCloseable c : new AutoCloseable[] {admin, kafka, mariadb, redis, authz}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          log("could not stop " + c + ": " + e);
-        }
-      }
-    }
+    Procs.closeEach(ThroughputBenchIT::log, admin, kafka, mariadb, redis, authz);
   }
 
   @Test

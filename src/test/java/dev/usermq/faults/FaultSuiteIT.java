@@ -148,15 +148,7 @@ class FaultSuiteIT {
     try {
       report();
     } finally {
-      for (AutoCloseable c : new AutoCloseable[] {kafka, mariadb, redis, authz}) {
-        if (c != null) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            log("could not stop " + c + ": " + e);
-          }
-        }
-      }
+      Procs.closeEach(FaultSuiteIT::log, kafka, mariadb, redis, authz);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -111,6 +112,22 @@ public final class Procs {
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Closes the servers of a run in the order given, those never started ({@code null}) skipped; one
+   * that fails to close is logged, and the others are still closed.
+   */
+  public static void closeEach(Consumer<String> log, AutoCloseable... servers) {
+    for (AutoCloseable server : servers) {
+      if (server != null) {
+        try {
+          server.close();
+        } catch (Exception e) {
+          log.accept("could not stop " + server + ": " + e);
+        }
+      }
     }
   }
 

@@ -8,7 +8,6 @@ import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.support.EmbeddedServersIT;
 import dev.usermq.support.SqlStatements;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -165,10 +165,8 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
 
   /** A pool of one connection to the service's database, so that its session's counts are one. */
   private HikariDataSource oneConnectionPool(boolean autoCommit) {
-    HikariDataSource pool = new HikariDataSource();
-    pool.setJdbcUrl(database.determineUrl());
-    pool.setUsername(database.determineUsername());
-    pool.setPassword(database.determinePassword());
+    HikariDataSource pool =
+        database.initializeDataSourceBuilder().type(HikariDataSource.class).build();
     pool.setMaximumPoolSize(1);
     pool.setAutoCommit(autoCommit);
     return pool;
@@ -181,8 +179,7 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
     Map<String, Long> counts = new HashMap<>();
     new JdbcTemplate(pool)
         .query(
-            "SHOW SESSION STATUS WHERE Variable_name IN ('Com_commit', 'Com_set_option',"
-                + " 'Questions')",
+            "SHOW SESSION STATUS WHERE Variable_name IN ('" + String.join("', '", COUNTS) + "')",
             row -> {
               counts.put(row.getString(1), row.getLong(2));
             });
@@ -203,9 +200,10 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
         userId);
   }
 
-  private static void insertPendingCommand(JdbcTemplate jdbc, long userId) {
+  /** Inserts a pending command of the user; returns the rows inserted. */
+  private static int insertPendingCommand(JdbcTemplate jdbc, long userId) {
     String messageId = "m-" + UUID.randomUUID();
-    jdbc.update(
+    return jdbc.update(
         "INSERT INTO authz_command (command_id, command, user_id, role, source_message_id)"
             + " VALUES (?, 'GRANT_ROLE', ?, 'member', ?)",
         messageId + ":GRANT_ROLE",
@@ -232,15 +230,9 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
       try (Statement session = connection.createStatement()) {
         session.execute("SET SESSION innodb_lock_wait_timeout = " + lockWaitSeconds);
       }
-      String messageId = "m-" + UUID.randomUUID();
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO authz_command (command_id, command, user_id, role, source_message_id)"
-                  + " VALUES (?, 'GRANT_ROLE', ?, 'member', ?)")) {
-        insert.setString(1, messageId + ":GRANT_ROLE");
-        insert.setLong(2, userId);
-        insert.setString(3, messageId);
-        return insert.executeUpdate();
+      try {
+        return insertPendingCommand(
+            new JdbcTemplate(new SingleConnectionDataSource(connection, true)), userId);
       } finally {
         try (Statement session = connection.createStatement()) {
           session.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT");

@@ -1,6 +1,9 @@
 package dev.usermq.repository;
 
+import static org.springframework.transaction.TransactionDefinition.ISOLATION_DEFAULT;
+
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.UtilityElf;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +26,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       never changed, so the connection goes back to the pool as it came. MySQL and MariaDB apply
  *       {@code SET TRANSACTION} without {@code SESSION} to the next transaction only, which begins
  *       with the transaction's first statement after it. A transaction that joins one already open
- *       keeps that one's level, as with Spring's own manager.
+ *       keeps that one's level, as with Spring's own manager. A transaction that asks for the level
+ *       the pool gives its connections (Hikari's {@code transaction-isolation}) needs no statement
+ *       for it at all.
  *   <li>When the pool hands out connections in auto-commit mode (Hikari's {@code auto-commit}, on
  *       by default), Spring switches it off at a transaction's start, commits, and switches it on
  *       again: {@code SET autocommit=0}, {@code COMMIT}, {@code SET autocommit=1}. The commit here
@@ -32,25 +37,40 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *       connection in auto-commit mode, which the MariaDB driver knows from the server's reply and
  *       sends nothing for (MySQL's driver sends its {@code SET} again: no saving, no harm). A
  *       transaction with an isolation level of its own, a rollback, and a pool of connections
- *       without auto-commit (which must stay so) get Spring's {@code COMMIT} and {@code ROLLBACK}.
+ *       without auto-commit (which must stay so) get Spring's {@code COMMIT} and {@code ROLLBACK}:
+ *       a level of its own here is one that differs from the pool's.
  * </ul>
  */
 public class MySqlTransactionManager extends JdbcTransactionManager {
 
   private final boolean commitBySwitchingBack;
 
+  /**
+   * The level the pool sets on every connection it makes, {@code ISOLATION_DEFAULT} when the pool
+   * leaves it to the driver and the server.
+   */
+  private final int poolLevel;
+
   public MySqlTransactionManager(DataSource dataSource) {
     super(dataSource);
-    this.commitBySwitchingBack = handsOutAutoCommit(dataSource);
+    HikariDataSource pool = hikariPool(dataSource);
+    this.commitBySwitchingBack = pool != null && pool.isAutoCommit();
+    this.poolLevel =
+        pool == null
+            ? ISOLATION_DEFAULT
+            : UtilityElf.getTransactionIsolation(pool.getTransactionIsolation());
   }
 
   @Override
   protected void doBegin(Object transaction, TransactionDefinition definition) {
+    int level = definition.getIsolationLevel();
     super.doBegin(
         transaction,
-        definition.getIsolationLevel() == TransactionDefinition.ISOLATION_DEFAULT
+        level == ISOLATION_DEFAULT
             ? definition
-            : new IsolationOfItsOwn(definition));
+            : level == poolLevel
+                ? new SessionLevel(definition)
+                : new IsolationOfItsOwn(definition));
   }
 
   @Override
@@ -66,18 +86,19 @@ public class MySqlTransactionManager extends JdbcTransactionManager {
 
   /**
    * Commits with the {@code SET autocommit=1} that ends the transaction (see the class), when the
-   * transaction began by switching auto-commit off and has the session's isolation level; Spring's
-   * commit otherwise. MariaDB does not reset a level set for the transaction alone when a {@code
-   * SET autocommit=1} commits it, as it does on {@code COMMIT}: the session's next transaction
-   * would have it too. The level is known from the transaction's synchronization, which this
-   * manager made ({@link DefaultTransactionStatus#isNewSynchronization()}); without it, Spring's
-   * commit.
+   * transaction began by switching auto-commit off and has the session's isolation level (none of
+   * its own, or the pool's); Spring's commit otherwise. MariaDB does not reset a level set for the
+   * transaction alone when a {@code SET autocommit=1} commits it, as it does on {@code COMMIT}: the
+   * session's next transaction would have it too. The level is known from the transaction's
+   * synchronization, which this manager made ({@link
+   * DefaultTransactionStatus#isNewSynchronization()}); without it, Spring's commit.
    */
   @Override
   protected void doCommit(DefaultTransactionStatus status) {
+    Integer level = TransactionSynchronizationManager.getCurrentTransactionIsolationLevel();
     if (!commitBySwitchingBack
         || !status.isNewSynchronization()
-        || TransactionSynchronizationManager.getCurrentTransactionIsolationLevel() != null) {
+        || (level != null && level != poolLevel)) {
       super.doCommit(status);
       return;
     }
@@ -93,16 +114,32 @@ public class MySqlTransactionManager extends JdbcTransactionManager {
   }
 
   /**
-   * Whether the data source is a Hikari pool that hands out connections in auto-commit mode, which
-   * every transaction of this manager then switches off at its start. For a pool of another kind
-   * the mode a connection comes in is not known here.
+   * The data source as the Hikari pool it is, whose settings tell the mode and the level its
+   * connections come in; {@code null} for a pool of another kind, whose are not known here.
    */
-  private static boolean handsOutAutoCommit(DataSource dataSource) {
+  private static HikariDataSource hikariPool(DataSource dataSource) {
     try {
       return dataSource.isWrapperFor(HikariDataSource.class)
-          && dataSource.unwrap(HikariDataSource.class).isAutoCommit();
+          ? dataSource.unwrap(HikariDataSource.class)
+          : null;
     } catch (SQLException e) {
-      return false;
+      return null;
+    }
+  }
+
+  /**
+   * The transaction's definition with the default isolation, so that Spring leaves the session's
+   * level alone: for a transaction at the level the session has.
+   */
+  private static class SessionLevel extends DelegatingTransactionDefinition {
+
+    SessionLevel(TransactionDefinition definition) {
+      super(definition);
+    }
+
+    @Override
+    public int getIsolationLevel() {
+      return ISOLATION_DEFAULT;
     }
   }
 
@@ -110,18 +147,13 @@ public class MySqlTransactionManager extends JdbcTransactionManager {
    * The transaction's definition, with the default isolation for Spring's session-wide handling,
    * and its own level for {@link #prepareTransactionalConnection}.
    */
-  private static final class IsolationOfItsOwn extends DelegatingTransactionDefinition {
+  private static final class IsolationOfItsOwn extends SessionLevel {
 
     private final int level;
 
     IsolationOfItsOwn(TransactionDefinition definition) {
       super(definition);
       this.level = definition.getIsolationLevel();
-    }
-
-    @Override
-    public int getIsolationLevel() {
-      return ISOLATION_DEFAULT;
     }
 
     String levelName() {

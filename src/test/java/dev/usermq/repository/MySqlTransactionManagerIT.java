@@ -2,6 +2,7 @@ package dev.usermq.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.springframework.transaction.TransactionDefinition.ISOLATION_DEFAULT;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.usermq.repository.model.AuthzCommandModel;
@@ -26,11 +27,12 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The service's transaction manager on the real MariaDB: a transaction with an isolation level of
- * its own (the authz delivery's READ COMMITTED) gets it with one statement, for itself only, and
- * leaves the session's level as it was; a transaction on a pool of auto-commit connections commits
- * with the switch back to auto-commit, and the server sees the three statements of a one-statement
- * transaction where Spring's manager sends four.
+ * The service's transaction manager on the real MariaDB: a transaction at the level of the pool's
+ * connections (the service's READ COMMITTED) sends nothing for it; one with an isolation level of
+ * its own gets it with one statement, for itself only, and leaves the session's level as it was; a
+ * transaction on a pool of auto-commit connections commits with the switch back to auto-commit, and
+ * the server sees the three statements of a one-statement transaction where Spring's manager sends
+ * four.
  */
 class MySqlTransactionManagerIT extends EmbeddedServersIT {
 
@@ -53,45 +55,78 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
   }
 
   @Test
-  void theLevelIsOneStatementAtTheStartAndTheSessionIsNotChanged() {
-    TransactionTemplate readCommitted = readCommitted();
+  void theServicesConnectionsAreReadCommitted() {
+    assertThat(sessionLevel()).isEqualTo("READ-COMMITTED");
+  }
+
+  /**
+   * The authz delivery's transaction: READ COMMITTED, the pool's level, so no statement sets it and
+   * the switch back to auto-commit commits it; its locking read takes no gap locks.
+   */
+  @Test
+  void aTransactionAtThePoolsLevelSetsNothingAndTakesNoGapLocks() {
+    long userId = newUserId();
+    insertCommand(userId, 1);
+    TransactionTemplate readCommitted = isolated(TransactionDefinition.ISOLATION_READ_COMMITTED);
     int mark = statements.callsMark();
 
-    String sessionLevel = readCommitted.execute(status -> sessionLevel());
+    readCommitted.executeWithoutResult(
+        status -> assertThat(commands.lockPendingOf(userId)).hasSize(1));
+
+    assertThat(statements.callsSince(mark))
+        .containsExactly(
+            "<setAutoCommit false>",
+            "SELECT * FROM authz_command WHERE user_id = ? AND done_at IS NULL"
+                + " ORDER BY id FOR UPDATE",
+            "SET autocommit=1");
+    readCommitted.executeWithoutResult(
+        status -> {
+          assertThat(commands.lockPendingOf(userId)).hasSize(1);
+          // a business transaction adding a command for the same user does not wait
+          assertThat(insertCommand(userId, 1)).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void anotherLevelIsOneStatementAtTheStartAndTheSessionIsNotChanged() {
+    int mark = statements.callsMark();
+
+    String sessionLevel =
+        isolated(TransactionDefinition.ISOLATION_REPEATABLE_READ).execute(status -> sessionLevel());
 
     List<String> calls = statements.callsSince(mark);
     assertThat(calls)
         .containsExactly(
             "<setAutoCommit false>",
-            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
             "SELECT @@tx_isolation",
             // Spring's commit: MariaDB would keep the level for the session's next transaction
             // if SET autocommit=1 committed it
             "<commit>",
             "<setAutoCommit true>");
-    assertThat(sessionLevel).isEqualTo("REPEATABLE-READ");
+    assertThat(sessionLevel).isEqualTo("READ-COMMITTED");
   }
 
   @Test
-  void theTransactionTakesNoGapLocksAndTheNextOneOfTheSessionDoes() {
+  void anotherLevelHoldsTheGapAndTheNextTransactionOfTheSessionDoesNot() {
     long userId = newUserId();
     insertCommand(userId, 1);
 
-    readCommitted()
+    // the locking read at REPEATABLE READ holds the gap after the user's commands
+    isolated(TransactionDefinition.ISOLATION_REPEATABLE_READ)
         .executeWithoutResult(
             status -> {
               assertThat(commands.lockPendingOf(userId)).hasSize(1);
-              // a business transaction adding a command for the same user does not wait
-              assertThat(insertCommand(userId, 1)).isEqualTo(1);
+              assertThatThrownBy(() -> insertCommand(userId, 1))
+                  .hasMessageContaining("Lock wait timeout");
             });
 
-    // the same locking read in a transaction at the session's level (REPEATABLE READ) holds the gap
+    // the session's next transaction is at the pool's level again
     new TransactionTemplate(transactions)
         .executeWithoutResult(
             status -> {
-              assertThat(commands.lockPendingOf(userId)).hasSize(2);
-              assertThatThrownBy(() -> insertCommand(userId, 1))
-                  .hasMessageContaining("Lock wait timeout");
+              assertThat(commands.lockPendingOf(userId)).hasSize(1);
+              assertThat(insertCommand(userId, 1)).isEqualTo(1);
             });
   }
 
@@ -100,7 +135,7 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
     try (HikariDataSource pool = oneConnectionPool(true)) {
       long userId = newUserId();
 
-      Map<String, Long> sent = oneInsertTransaction(pool, userId, false);
+      Map<String, Long> sent = oneInsertTransaction(pool, userId, ISOLATION_DEFAULT, false);
 
       // the counts' own statement, then the transaction: SET autocommit=0, the INSERT, and the
       // SET autocommit=1 that commits it; no COMMIT, and no second SET from the driver after it
@@ -112,11 +147,26 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
   }
 
   @Test
+  void aTransactionAtThePoolsLevelIsCommittedByTheSwitchBackAlone() {
+    try (HikariDataSource pool = oneConnectionPool(true)) {
+      pool.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+      long userId = newUserId();
+
+      Map<String, Long> sent =
+          oneInsertTransaction(pool, userId, TransactionDefinition.ISOLATION_READ_COMMITTED, false);
+
+      // no SET TRANSACTION, and no COMMIT: the level is the session's
+      assertThat(sent).containsEntry("Com_commit", 0L).containsEntry("Questions", 1L + 3L);
+      assertThat(pendingCommandsOf(userId)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aTransactionOnAnAutoCommitPoolThatRollsBackLeavesNothing() {
     try (HikariDataSource pool = oneConnectionPool(true)) {
       long userId = newUserId();
 
-      oneInsertTransaction(pool, userId, true);
+      oneInsertTransaction(pool, userId, ISOLATION_DEFAULT, true);
 
       assertThat(pendingCommandsOf(userId)).isZero();
       assertThat(autoCommitOf(pool)).isEqualTo(1);
@@ -128,7 +178,7 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
     try (HikariDataSource pool = oneConnectionPool(false)) {
       long userId = newUserId();
 
-      assertThat(oneInsertTransaction(pool, userId, false))
+      assertThat(oneInsertTransaction(pool, userId, ISOLATION_DEFAULT, false))
           .containsEntry("Com_commit", 1L)
           .containsEntry("Com_set_option", 0L);
       assertThat(pendingCommandsOf(userId)).isEqualTo(1);
@@ -137,21 +187,22 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
   }
 
   /**
-   * A transaction of the manager on the pool's one connection that inserts a pending command of the
-   * user and, if asked, rolls back; returns what the session sent the server meanwhile, the counts'
-   * own statement included.
+   * A transaction of the manager at the isolation level on the pool's one connection that inserts a
+   * pending command of the user and, if asked, rolls back; returns what the session sent the server
+   * meanwhile, the counts' own statement included.
    */
   private static Map<String, Long> oneInsertTransaction(
-      DataSource pool, long userId, boolean rollBack) {
+      DataSource pool, long userId, int level, boolean rollBack) {
     Map<String, Long> before = serverCounts(pool);
-    new TransactionTemplate(new MySqlTransactionManager(pool))
-        .executeWithoutResult(
-            status -> {
-              insertPendingCommand(new JdbcTemplate(pool), userId);
-              if (rollBack) {
-                status.setRollbackOnly();
-              }
-            });
+    TransactionTemplate tx = new TransactionTemplate(new MySqlTransactionManager(pool));
+    tx.setIsolationLevel(level);
+    tx.executeWithoutResult(
+        status -> {
+          insertPendingCommand(new JdbcTemplate(pool), userId);
+          if (rollBack) {
+            status.setRollbackOnly();
+          }
+        });
     return since(before, serverCounts(pool));
   }
 
@@ -211,9 +262,9 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
         messageId);
   }
 
-  private TransactionTemplate readCommitted() {
+  private TransactionTemplate isolated(int level) {
     TransactionTemplate tx = new TransactionTemplate(transactions);
-    tx.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+    tx.setIsolationLevel(level);
     return tx;
   }
 

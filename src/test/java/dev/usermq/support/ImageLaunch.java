@@ -47,21 +47,8 @@ public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
    */
   public static ImageLaunch prepare(Path bootJar, Path dir, List<String> jvmOptions)
       throws IOException, InterruptedException {
-    deleteRecursively(dir);
-    Files.createDirectories(dir.getParent());
     Path log = dir.resolveSibling(dir.getFileName() + "-training.log");
-    Files.deleteIfExists(log);
-    run(
-        List.of(
-            Procs.serviceJavaBin(),
-            "-Djarmode=tools",
-            "-jar",
-            bootJar.toAbsolutePath().toString(),
-            "extract",
-            "--destination",
-            dir.toAbsolutePath().toString()),
-        log);
-    Path jar = dir.resolve(bootJar.getFileName()).toAbsolutePath();
+    Path jar = extract(bootJar, dir, log);
     boolean aotCache = Procs.serviceJdkFeature() >= AOT_CACHE_JDK;
     Path archive = dir.resolve(aotCache ? "application.aot" : "application.jsa").toAbsolutePath();
     List<String> training = new ArrayList<>();
@@ -81,6 +68,29 @@ public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
       throw new IllegalStateException("the training run wrote nothing to start from, see " + log);
     }
     return new ImageLaunch(jar, archive, aotCache);
+  }
+
+  /**
+   * Extracts {@code bootJar} into {@code dir} (emptied first) as the image lays it out, a plain jar
+   * with its libraries in {@code lib/}, writing what the extraction says to {@code log} (emptied
+   * first); returns the plain jar.
+   */
+  public static Path extract(Path bootJar, Path dir, Path log)
+      throws IOException, InterruptedException {
+    deleteRecursively(dir);
+    Files.createDirectories(dir.getParent());
+    Files.deleteIfExists(log);
+    run(
+        List.of(
+            Procs.serviceJavaBin(),
+            "-Djarmode=tools",
+            "-jar",
+            bootJar.toAbsolutePath().toString(),
+            "extract",
+            "--destination",
+            dir.toAbsolutePath().toString()),
+        log);
+    return dir.resolve(bootJar.getFileName()).toAbsolutePath();
   }
 
   /** The options that start from the cache or archive: before any other of the service's. */
@@ -125,7 +135,12 @@ public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
     return aotCache ? "ahead-of-time cache" : "class-data-sharing archive";
   }
 
-  private static void run(List<String> command, Path log) throws IOException, InterruptedException {
+  /**
+   * Runs the command as the training run runs: its settings from its profile only (none from the
+   * service's environment variables), its output appended to {@code log}; fails, naming the log,
+   * when it does not end with exit code 0 within {@value #TRAINING_SECONDS} s.
+   */
+  public static void run(List<String> command, Path log) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command);
     // the training run gets its settings from its profile only
     Map<String, String> env = builder.environment();

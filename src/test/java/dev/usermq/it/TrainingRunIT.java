@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The image's training run of the class-data-sharing archive (the {@value
  * ImageLaunch#TRAINING_PROFILE} profile) ends well however long the packaged service's start takes:
- * a busy machine slows the end of the start, when Camel starts its routes, beyond the two seconds
- * the run lingers once started.
+ * here Camel's start of its routes waits three seconds for another thread, as a start on a busy
+ * machine may, longer than the two seconds the run lingers once the service has started.
  */
 class TrainingRunIT {
 

@@ -1,6 +1,8 @@
 package dev.usermq;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
@@ -19,26 +21,17 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Profile(TrainingRun.PROFILE)
-class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
+public class TrainingRun implements ApplicationListener<ApplicationReadyEvent> {
 
-  static final String PROFILE = "cds-training";
+  /** The profile of the training run. */
+  public static final String PROFILE = "cds-training";
 
   static final Duration LINGER = Duration.ofSeconds(2);
 
   @Override
   public void onApplicationEvent(ApplicationReadyEvent event) {
     ConfigurableApplicationContext context = event.getApplicationContext();
-    Thread end =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(LINGER.toMillis());
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              System.exit(SpringApplication.exit(context));
-            },
-            "training-run-end");
-    end.start();
+    CompletableFuture.delayedExecutor(LINGER.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(() -> System.exit(SpringApplication.exit(context)));
   }
 }

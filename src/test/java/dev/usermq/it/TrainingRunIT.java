@@ -2,6 +2,7 @@ package dev.usermq.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.usermq.App;
 import dev.usermq.faults.Procs;
 import dev.usermq.slowstart.SlowEndOfStart;
 import dev.usermq.support.ImageLaunch;
@@ -53,7 +54,7 @@ class TrainingRunIT {
             "-Droutes.include-pattern=classpath:routes/*.camel.yaml,file:" + slowRoute,
             "-cp",
             jar + File.pathSeparator + slow.toAbsolutePath(),
-            "dev.usermq.App"),
+            App.class.getName()),
         log);
 
     assertThat(Files.readString(log)).contains("Started App");

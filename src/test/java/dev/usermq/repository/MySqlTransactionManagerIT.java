@@ -194,15 +194,14 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
   private static Map<String, Long> oneInsertTransaction(
       DataSource pool, long userId, int level, boolean rollBack) {
     Map<String, Long> before = serverCounts(pool);
-    TransactionTemplate tx = new TransactionTemplate(new MySqlTransactionManager(pool));
-    tx.setIsolationLevel(level);
-    tx.executeWithoutResult(
-        status -> {
-          insertPendingCommand(new JdbcTemplate(pool), userId);
-          if (rollBack) {
-            status.setRollbackOnly();
-          }
-        });
+    isolated(new MySqlTransactionManager(pool), level)
+        .executeWithoutResult(
+            status -> {
+              insertPendingCommand(new JdbcTemplate(pool), userId);
+              if (rollBack) {
+                status.setRollbackOnly();
+              }
+            });
     return since(before, serverCounts(pool));
   }
 
@@ -263,7 +262,11 @@ class MySqlTransactionManagerIT extends EmbeddedServersIT {
   }
 
   private TransactionTemplate isolated(int level) {
-    TransactionTemplate tx = new TransactionTemplate(transactions);
+    return isolated(transactions, level);
+  }
+
+  private static TransactionTemplate isolated(PlatformTransactionManager manager, int level) {
+    TransactionTemplate tx = new TransactionTemplate(manager);
     tx.setIsolationLevel(level);
     return tx;
   }

@@ -1,5 +1,6 @@
 package dev.usermq.support;
 
+import dev.usermq.TrainingRun;
 import dev.usermq.faults.Procs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
 public record ImageLaunch(Path jar, Path archive, boolean aotCache) {
 
   /** The profile of the training run (application-cds-training.yaml). */
-  public static final String TRAINING_PROFILE = "cds-training";
+  public static final String TRAINING_PROFILE = TrainingRun.PROFILE;
 
   /** The first JDK whose training run makes an ahead-of-time cache in one step. */
   private static final int AOT_CACHE_JDK = 25;

@@ -7,23 +7,25 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.ClassUtils;
 
-/** Settings of application.yaml that the service cannot run without. */
+/** Settings of application.yaml that the service cannot run without, or would silently lose. */
 class ApplicationYamlTest {
 
   @Test
   void everyExcludedAutoConfigurationIsOneOnTheClasspath() throws Exception {
     // Spring ignores an excluded name that is not on the classpath: a typo, or a class renamed
     // by an upgrade, would bring the auto-configuration back at every start without a word
-    PropertySource<?> yaml = application();
-    List<String> excluded = new ArrayList<>();
-    for (int i = 0; yaml.containsProperty("spring.autoconfigure.exclude[" + i + "]"); i++) {
-      excluded.add((String) yaml.getProperty("spring.autoconfigure.exclude[" + i + "]"));
-    }
+    List<String> excluded =
+        new Binder(ConfigurationPropertySources.from(application()))
+            .bind("spring.autoconfigure.exclude", Bindable.listOf(String.class))
+            .orElse(List.of());
     List<String> candidates = new ArrayList<>();
     ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader())
         .forEach(candidates::add);

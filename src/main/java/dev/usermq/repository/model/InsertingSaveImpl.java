@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -202,7 +201,7 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
     ps.setLong(3, row.userId());
     ps.setString(4, row.role());
     ps.setString(5, row.sourceMessageId());
-    setTimestamp(ps, 6, row.doneAt());
+    setDateTime(ps, 6, row.doneAt());
   }
 
   private static void bind(PreparedStatement ps, OutboxRow row) throws SQLException {
@@ -212,7 +211,7 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
     ps.setString(4, row.recordKey());
     ps.setBytes(5, row.payload());
     ps.setString(6, row.sourceMessageId());
-    setTimestamp(ps, 7, row.sentAt());
+    setDateTime(ps, 7, row.sentAt());
   }
 
   /** Sends the INSERT and returns the id the database generated. */
@@ -226,12 +225,13 @@ class InsertingSaveImpl<T> implements InsertingSave<T> {
     return id.longValue();
   }
 
-  private static void setTimestamp(PreparedStatement ps, int index, LocalDateTime value)
+  private static void setDateTime(PreparedStatement ps, int index, LocalDateTime value)
       throws SQLException {
     if (value == null) {
       ps.setNull(index, Types.TIMESTAMP);
     } else {
-      ps.setTimestamp(index, Timestamp.valueOf(value));
+      // as the LocalDateTime it is: a Timestamp of the JVM's zone would move a time that zone skips
+      ps.setObject(index, value);
     }
   }
 

@@ -4,19 +4,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.TimeZone;
 import org.springframework.dao.IncorrectResultSizeDataAccessException;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The mappings of the rows a record reads while it is applied and delivered, named by the
- * {@code @Query} of those reads: the columns read by name into the row's record, as Spring Data
- * JDBC maps them (a {@code DATETIME} through {@link Timestamp}), without its entity mapping
- * (conversion service, property accessors, an event per row), which cost more than the query
- * itself. A read of at most one row goes through an extractor: Spring Data's single-row execution
- * throws, and catches, an exception for every row not found, a new message's usual case.
+ * {@code @Query} of those reads: the columns read by name into the row's record, without Spring
+ * Data JDBC's entity mapping (conversion service, property accessors, an event per row), which cost
+ * more than the query itself. A {@code DATETIME} is read as the {@link LocalDateTime} it holds, not
+ * through a {@code Timestamp} of the JVM's zone, which moves a time that zone skips (02:30 on the
+ * night its clocks go forward) by an hour. A read of at most one row goes through an extractor:
+ * Spring Data's single-row execution throws, and catches, an exception for every row not found, a
+ * new message's usual case.
  */
 public final class RowMappers {
+
+  /** The calendar a driver reads a {@code DATETIME} in: one a thread, as drivers may change it. */
+  private static final ThreadLocal<Calendar> UTC =
+      ThreadLocal.withInitial(() -> new GregorianCalendar(TimeZone.getTimeZone(ZoneOffset.UTC)));
 
   private RowMappers() {}
 
@@ -103,7 +113,10 @@ public final class RowMappers {
   }
 
   private static LocalDateTime dateTime(ResultSet rs, String column) throws SQLException {
-    Timestamp value = rs.getTimestamp(column);
-    return value == null ? null : value.toLocalDateTime();
+    Timestamp value = rs.getTimestamp(column, UTC.get());
+    return value == null
+        ? null
+        : LocalDateTime.ofEpochSecond(
+            Math.floorDiv(value.getTime(), 1000), value.getNanos(), ZoneOffset.UTC);
   }
 }

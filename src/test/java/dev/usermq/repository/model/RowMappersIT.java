@@ -3,18 +3,25 @@ package dev.usermq.repository.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usermq.support.EmbeddedServersIT;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.TimeZone;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The reads with a mapping of their own ({@link RowMappers}) on the real MariaDB: each row as
  * Spring Data JDBC's own mapping ({@code findById}) reads it, every column set, and nothing found
- * as an empty result.
+ * as an empty result; a {@code DATETIME} read and written as it is stored, with either driver,
+ * whatever the JVM's zone.
  */
 class RowMappersIT extends EmbeddedServersIT {
 
@@ -24,6 +31,15 @@ class RowMappersIT extends EmbeddedServersIT {
   @Autowired AuthMsgModel ledger;
   @Autowired JdbcClient jdbc;
   @Autowired TransactionTemplate tx;
+
+  @Value("${spring.datasource.url}")
+  String datasourceUrl;
+
+  @Value("${spring.datasource.username}")
+  String datasourceUser;
+
+  @Value("${spring.datasource.password}")
+  String datasourcePassword;
 
   @Test
   void aLockedUserIsTheRowAsSpringDataReadsIt() {
@@ -95,5 +111,94 @@ class RowMappersIT extends EmbeddedServersIT {
     assertThat(pending.get(0).doneAt()).isNull();
     List<AuthzCommandRow> noneOfAnother = tx.execute(status -> commands.lockPendingOf(userId + 1));
     assertThat(noneOfAnother).isEmpty();
+  }
+
+  /** 02:30 on the day Berlin's clocks go from 02:00 to 03:00: a time that zone does not have. */
+  private static final LocalDateTime IN_BERLINS_GAP = LocalDateTime.of(2026, 3, 29, 2, 30, 0);
+
+  @Test
+  void aDateTimeTheJvmsZoneSkipsIsReadAsStored() {
+    long id = aUserCreatedInBerlinsGap();
+
+    UserRow read = inBerlin(() -> tx.execute(status -> users.lockById(id).orElseThrow()));
+
+    assertThat(read.createdAt()).isEqualTo(IN_BERLINS_GAP);
+  }
+
+  @Test
+  void aDateTimeTheJvmsZoneSkipsIsWrittenAsGiven() {
+    String commandId = "c-" + UUID.randomUUID();
+
+    inBerlin(() -> commands.save(doneAt(commandId, IN_BERLINS_GAP)));
+
+    assertThat(doneAtAsStored(commandId)).isEqualTo("2026-03-29 02:30:00.000");
+  }
+
+  @Test
+  void mySqlsDriverReadsAndWritesADateTimeTheJvmsZoneSkipsAsStored() {
+    // the service takes either driver: the same statements through MySQL Connector/J
+    long id = aUserCreatedInBerlinsGap();
+    String commandId = "c-" + UUID.randomUUID();
+    UserRow read;
+    try (SingleConnectionDataSource connection =
+        new SingleConnectionDataSource(
+            datasourceUrl.replaceFirst("^jdbc:mariadb:", "jdbc:mysql:"),
+            datasourceUser,
+            datasourcePassword,
+            true)) {
+      JdbcTemplate mysql = new JdbcTemplate(connection);
+
+      read =
+          inBerlin(
+              () -> mysql.query("SELECT * FROM `user` WHERE id = ?", new RowMappers.OneUser(), id));
+      inBerlin(
+          () ->
+              new InsertingSaveImpl<AuthzCommandRow>(mysql, null)
+                  .save(doneAt(commandId, IN_BERLINS_GAP)));
+    }
+
+    assertThat(read.createdAt()).isEqualTo(IN_BERLINS_GAP);
+    assertThat(doneAtAsStored(commandId)).isEqualTo("2026-03-29 02:30:00.000");
+  }
+
+  /**
+   * A user whose {@code created_at} is in Berlin's gap: the column's default is the database's
+   * clock, whose zone need not be the JVM's.
+   */
+  private long aUserCreatedInBerlinsGap() {
+    long id = users.save(UserRow.newActive("nick", "https://a/b.png")).id();
+    jdbc.sql("UPDATE `user` SET created_at = '2026-03-29 02:30:00' WHERE id = ?")
+        .param(id)
+        .update();
+    return id;
+  }
+
+  private static AuthzCommandRow doneAt(String commandId, LocalDateTime doneAt) {
+    return new AuthzCommandRow(
+        null,
+        commandId,
+        AuthzCommandRow.REVOKE_ROLES,
+        8,
+        "",
+        "m-" + UUID.randomUUID(),
+        null,
+        doneAt);
+  }
+
+  private String doneAtAsStored(String commandId) {
+    return jdbc.sql("SELECT CAST(done_at AS CHAR) FROM authz_command WHERE command_id = ?")
+        .param(commandId)
+        .query(String.class)
+        .single();
+  }
+
+  private static <T> T inBerlin(Supplier<T> work) {
+    TimeZone zone = TimeZone.getDefault();
+    TimeZone.setDefault(TimeZone.getTimeZone("Europe/Berlin"));
+    try {
+      return work.get();
+    } finally {
+      TimeZone.setDefault(zone);
+    }
   }
 }

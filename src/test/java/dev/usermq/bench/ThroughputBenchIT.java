@@ -10,6 +10,7 @@ import dev.usermq.faults.MariaDbNode;
 import dev.usermq.faults.Procs;
 import dev.usermq.faults.RedisNode;
 import dev.usermq.faults.ServiceProcess;
+import dev.usermq.faults.TopicOffsets;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.Msgs;
@@ -44,11 +45,9 @@ import java.util.stream.DoubleStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -348,7 +347,11 @@ class ThroughputBenchIT {
         // drain: every record in the ledger and its offset committed
         await(running, "the drain's ledger rows", () -> ledgerRows(db), n -> n >= records);
         long drained =
-            await(running, "the drain's commits", () -> lag(topics.auth(), group), n -> n == 0);
+            await(
+                running,
+                "the drain's commits",
+                () -> TopicOffsets.lag(admin, topics.auth(), group),
+                n -> n == 0);
         result.drainRate = records / seconds(drained - first);
         result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / records;
         result.loadAfterDrain = loadAverage();
@@ -359,7 +362,11 @@ class ThroughputBenchIT {
         produce(bulk, topics.auth(), registers);
         result.duplicateProduceSeconds = seconds(System.nanoTime() - dupStart);
         long dupDone =
-            await(running, "the duplicates' commits", () -> lag(topics.auth(), group), n -> n == 0);
+            await(
+                running,
+                "the duplicates' commits",
+                () -> TopicOffsets.lag(admin, topics.auth(), group),
+                n -> n == 0);
         result.duplicateRate = records / seconds(dupDone - dupStart);
         log(String.format(Locale.ROOT, "  duplicates: %.0f msg/s", result.duplicateRate));
         if (!measured) {
@@ -378,7 +385,10 @@ class ThroughputBenchIT {
             () -> ledgerRows(db),
             n -> n >= records + latencyRecords);
         await(
-            running, "the latency records' commits", () -> lag(topics.auth(), group), n -> n == 0);
+            running,
+            "the latency records' commits",
+            () -> TopicOffsets.lag(admin, topics.auth(), group),
+            n -> n == 0);
         long[] latencies = latencies(db, tag + "-l-", sentAt);
         result.p50 = percentile(latencies, 50);
         result.p99 = percentile(latencies, 99);
@@ -675,12 +685,12 @@ class ThroughputBenchIT {
     if (grants != expected) {
       missing.add("users granted member " + grants + ", expected " + expected);
     }
-    long committed = committed(topics.auth(), group);
+    long committed = TopicOffsets.committed(admin, topics.auth(), group);
     if (committed != inbound) {
       missing.add("committed offsets " + committed + ", expected " + inbound);
     }
     for (String topic : List.of(topics.dlq(), topics.order())) {
-      long records = endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+      long records = TopicOffsets.records(admin, topic);
       if (records != 0) {
         missing.add(topic + " holds " + records + " records, expected none");
       }
@@ -763,45 +773,6 @@ class ThroughputBenchIT {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private long lag(String topic, String group) throws Exception {
-    long end = endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
-    return end - committed(topic, group);
-  }
-
-  private long committed(String topic, String group) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin
-            .listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata()
-            .get(10, TimeUnit.SECONDS);
-    return committed.entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-        .mapToLong(e -> e.getValue().offset())
-        .sum();
-  }
-
-  private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-    int partitions =
-        admin
-            .describeTopics(List.of(topic))
-            .allTopicNames()
-            .get(10, TimeUnit.SECONDS)
-            .get(topic)
-            .partitions()
-            .size();
-    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> ends = new HashMap<>();
-    admin
-        .listOffsets(specs)
-        .all()
-        .get(10, TimeUnit.SECONDS)
-        .forEach((tp, info) -> ends.put(tp, info.offset()));
-    return ends;
   }
 
   /** The benchmark's own connections to a system's database, for its probes and checks. */

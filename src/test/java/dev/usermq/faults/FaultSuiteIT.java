@@ -23,12 +23,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,8 +278,7 @@ class FaultSuiteIT {
       log("  service lives:" + fleet.describeLives());
 
       Oracle.Verdict verdict = Oracle.check(w, jdbc, kafka.brokers(), topics, authz.state());
-      long inbound =
-          endOffsets(admin, topics.auth()).values().stream().mapToLong(Long::longValue).sum();
+      long inbound = TopicOffsets.records(admin, topics.auth());
       if (inbound != w.sent.size()) {
         verdict.fail(
             "the inbound topic holds " + inbound + " records, the suite sent " + w.sent.size());
@@ -478,7 +474,7 @@ class FaultSuiteIT {
       long lag = -1;
       long unsent = -1;
       try {
-        lag = lag(admin, topics.auth(), group);
+        lag = TopicOffsets.lag(admin, topics.auth(), group);
         unsent =
             jdbc.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
                 .query(Long.class)
@@ -493,34 +489,6 @@ class FaultSuiteIT {
       Procs.sleep(1_000);
     }
     throw new IllegalStateException("not drained after " + seconds + " s: " + last);
-  }
-
-  private long lag(Admin admin, String topic, String group) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin
-            .listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata()
-            .get(10, TimeUnit.SECONDS);
-    long lag = 0;
-    for (Map.Entry<TopicPartition, Long> e : endOffsets(admin, topic).entrySet()) {
-      OffsetAndMetadata c = committed.get(e.getKey());
-      lag += e.getValue() - (c == null ? 0 : c.offset());
-    }
-    return lag;
-  }
-
-  private Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-    Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-    for (int p = 0; p < Workload.PARTITIONS; p++) {
-      specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> ends = new HashMap<>();
-    admin
-        .listOffsets(specs)
-        .all()
-        .get(10, TimeUnit.SECONDS)
-        .forEach((tp, info) -> ends.put(tp, info.offset()));
-    return ends;
   }
 
   private void report() throws IOException {

@@ -20,7 +20,6 @@ import dev.usermq.repository.model.UserRow;
 import dev.usermq.repository.model.UserThirdAuthModel;
 import dev.usermq.repository.model.UserThirdAuthRow;
 import dev.usermq.repository.rpc.AuthzCallException;
-import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
 import dev.usermq.support.SqlStatements;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +43,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * dead-lettered alone, duplicates, a dependency down failing the whole batch, one commit a
  * partition.
  */
-class AuthMsgBatchRouteTest extends RouteTestBase {
+class AuthMsgBatchRouteTest extends AuthMsgRouteTestBase {
 
   @Autowired StringRedisTemplate redis;
   @Autowired DeliveryMarks deliveryMarks;
@@ -53,19 +52,8 @@ class AuthMsgBatchRouteTest extends RouteTestBase {
   @Autowired UserThirdAuthModel bindings;
   @Autowired SqlStatements statements;
 
-  private Db db;
-  private MockEndpoint userTopic;
-  private MockEndpoint orderTopic;
-  private MockEndpoint dlq;
-  private MockEndpoint pause;
-
   @BeforeEach
-  void endpoints() {
-    db = new Db(jdbc);
-    userTopic = mock("mock:topic-user");
-    orderTopic = mock("mock:topic-order");
-    dlq = mock("mock:kafka:user.auth.dlq");
-    pause = mock("mock:pause-consumption");
+  void authzGrants() {
     doNothing().when(authz).grantRole(anyLong(), anyString());
   }
 

@@ -19,7 +19,6 @@ import dev.usermq.proto.common.mq.v1.UserCountReq;
 import dev.usermq.repository.DependencyUnavailableException;
 import dev.usermq.repository.model.AuthMsgModel;
 import dev.usermq.repository.rpc.AuthzCallException;
-import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
 import dev.usermq.support.RedisCommands;
 import dev.usermq.support.SqlStatements;
@@ -43,27 +42,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** The auth message routes: every kind, duplicates, bad input, transient and other failures. */
-class AuthMsgRouteTest extends RouteTestBase {
+class AuthMsgRouteTest extends AuthMsgRouteTestBase {
 
   @Autowired StringRedisTemplate redis;
   @Autowired MeterRegistry meters;
   @Autowired SqlStatements statements;
 
-  private Db db;
-  private MockEndpoint userTopic;
-  private MockEndpoint orderTopic;
-  private MockEndpoint dlq;
   private MockEndpoint handled;
-  private MockEndpoint pause;
 
   @BeforeEach
-  void endpoints() {
-    db = new Db(jdbc);
-    userTopic = mock("mock:topic-user");
-    orderTopic = mock("mock:topic-order");
-    dlq = mock("mock:kafka:user.auth.dlq");
+  void handledEndpoint() {
     handled = mock("mock:handle-auth-msg");
-    pause = mock("mock:pause-consumption");
   }
 
   @Test

@@ -1,0 +1,27 @@
+package dev.usermq.routes;
+
+import dev.usermq.support.Db;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The route tests of the auth messages, in either mode: the database as a test reads it and the
+ * mocks a record's outcome reaches (the two event topics, the DLQ, the consumer's pause).
+ */
+abstract class AuthMsgRouteTestBase extends RouteTestBase {
+
+  Db db;
+  MockEndpoint userTopic;
+  MockEndpoint orderTopic;
+  MockEndpoint dlq;
+  MockEndpoint pause;
+
+  @BeforeEach
+  void outcomeEndpoints() {
+    db = new Db(jdbc);
+    userTopic = mock("mock:topic-user");
+    orderTopic = mock("mock:topic-order");
+    dlq = mock("mock:kafka:user.auth.dlq");
+    pause = mock("mock:pause-consumption");
+  }
+}

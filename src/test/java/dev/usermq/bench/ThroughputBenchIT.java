@@ -11,6 +11,7 @@ import dev.usermq.faults.Procs;
 import dev.usermq.faults.RedisNode;
 import dev.usermq.faults.ServiceProcess;
 import dev.usermq.faults.TopicOffsets;
+import dev.usermq.faults.Topics;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.Msgs;
@@ -44,7 +45,6 @@ import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -169,7 +169,6 @@ class ThroughputBenchIT {
   }
 
   /** The topics of one system. */
-  record Topics(String auth, String user, String order, String dlq) {}
 
   /** One row of the report; NaN or -1 where a phase did not complete. */
   static final class Result {
@@ -297,27 +296,14 @@ class ThroughputBenchIT {
     Result result = new Result(sut, round);
     String tag = round == 0 ? "w" : round == 1 ? sut.tag : sut.tag + "r" + round;
     log(ROUNDS > 1 && round > 0 ? sut.label + ", round " + round + " of " + ROUNDS : sut.label);
-    Topics topics =
-        new Topics(
-            "bench." + tag + ".auth",
-            "bench." + tag + ".user",
-            "bench." + tag + ".order",
-            "bench." + tag + ".dlq");
+    Topics topics = Topics.of("bench", tag);
     String database = "bench_" + tag;
     String group = "bench-" + tag;
     Running running = null;
     ProcessMeter meter = null;
     try (KafkaProducer<byte[], byte[]> bulk = producer(10);
         KafkaProducer<byte[], byte[]> paced = producer(0)) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(topics.auth(), PARTITIONS, (short) 1),
-                  new NewTopic(topics.user(), 1, (short) 1),
-                  new NewTopic(topics.order(), 1, (short) 1),
-                  new NewTopic(topics.dlq(), 1, (short) 1)))
-          .all()
-          .get(60, TimeUnit.SECONDS);
+      topics.create(admin, PARTITIONS);
       mariadb.createDatabase(database);
       redis.flushAll();
       authz.reset();
@@ -522,10 +508,7 @@ class ThroughputBenchIT {
    */
   private Map<String, String> env(Sut sut, Topics topics, String database, String group) {
     Map<String, String> env = ServiceProcess.endpoints(kafka, mariadb, database, redis, authz);
-    env.put("TOPICS_AUTH", topics.auth());
-    env.put("TOPICS_USER", topics.user());
-    env.put("TOPICS_ORDER", topics.order());
-    env.put("TOPICS_DLQ", topics.dlq());
+    topics.putInto(env);
     env.put("CONSUMER_GROUP_ID", group);
     if (sut.concurrency != null) {
       env.put("CONSUMER_CONCURRENCY", sut.concurrency);

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,7 +68,6 @@ class FaultSuiteIT {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   /** The topics of one scenario. */
-  record Topics(String auth, String user, String order, String dlq) {}
 
   /** What a fault needs. */
   record Ctx(
@@ -191,12 +189,7 @@ class FaultSuiteIT {
     long started = System.nanoTime();
     log("scenario " + s.label);
     Path dir = ROOT.resolve(s.name().toLowerCase());
-    Topics topics =
-        new Topics(
-            "fs." + s.tag + ".auth",
-            "fs." + s.tag + ".user",
-            "fs." + s.tag + ".order",
-            "fs." + s.tag + ".dlq");
+    Topics topics = Topics.of("fs", s.tag);
     String database = "fs_" + s.tag;
     String group = "fs-" + s.tag;
     Workload w = new Workload(s.tag, RECORDS, SEED + s.ordinal());
@@ -206,15 +199,7 @@ class FaultSuiteIT {
             Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers()));
         KafkaProducer<byte[], byte[]> producer = producer()) {
       Files.createDirectories(dir);
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(topics.auth(), Workload.PARTITIONS, (short) 1),
-                  new NewTopic(topics.user(), 1, (short) 1),
-                  new NewTopic(topics.order(), 1, (short) 1),
-                  new NewTopic(topics.dlq(), 1, (short) 1)))
-          .all()
-          .get(60, TimeUnit.SECONDS);
+      topics.create(admin, Workload.PARTITIONS);
       mariadb.createDatabase(database);
       redis.flushAll();
       authz.reset();
@@ -308,10 +293,7 @@ class FaultSuiteIT {
   private Map<String, String> env(Topics topics, String database, String group) {
     Map<String, String> env = ServiceProcess.endpoints(kafka, mariadb, database, redis, authz);
     env.put("AUTHZ_DEADLINE", "500ms");
-    env.put("TOPICS_AUTH", topics.auth());
-    env.put("TOPICS_USER", topics.user());
-    env.put("TOPICS_ORDER", topics.order());
-    env.put("TOPICS_DLQ", topics.dlq());
+    topics.putInto(env);
     env.put("CONSUMER_GROUP_ID", group);
     env.put("CONSUMER_CONCURRENCY", "4");
     env.put("CONSUMER_BATCH_ENABLED", Boolean.toString(MODE.equals("batch")));

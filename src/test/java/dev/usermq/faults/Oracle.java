@@ -51,11 +51,7 @@ final class Oracle {
   private Oracle() {}
 
   static Verdict check(
-      Workload w,
-      JdbcClient jdbc,
-      String brokers,
-      FaultSuiteIT.Topics topics,
-      ControllableAuthz.State authz) {
+      Workload w, JdbcClient jdbc, String brokers, Topics topics, ControllableAuthz.State authz) {
     Verdict v = new Verdict();
 
     // the ledger: exactly one processed row per distinct valid message id, with the model's outcome

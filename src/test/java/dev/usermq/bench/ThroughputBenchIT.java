@@ -168,8 +168,6 @@ class ThroughputBenchIT {
     }
   }
 
-  /** The topics of one system. */
-
   /** One row of the report; NaN or -1 where a phase did not complete. */
   static final class Result {
     final Sut sut;

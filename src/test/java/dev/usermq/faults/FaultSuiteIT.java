@@ -67,8 +67,6 @@ class FaultSuiteIT {
   private static final Path REPORT = Path.of("target", "fault-suite-report.txt");
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-  /** The topics of one scenario. */
-
   /** What a fault needs. */
   record Ctx(
       Fleet fleet,

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -35,7 +36,7 @@ public final class TopicOffsets {
       specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
     return admin.listOffsets(specs).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values().stream()
-        .mapToLong(info -> info.offset())
+        .mapToLong(ListOffsetsResultInfo::offset)
         .sum();
   }
 

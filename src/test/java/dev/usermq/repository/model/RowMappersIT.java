@@ -11,7 +11,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -25,6 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class RowMappersIT extends EmbeddedServersIT {
 
+  /** 02:30 on the day Berlin's clocks go from 02:00 to 03:00: a time that zone does not have. */
+  private static final LocalDateTime IN_BERLINS_GAP = LocalDateTime.of(2026, 3, 29, 2, 30, 0);
+
   @Autowired UserModel users;
   @Autowired UserThirdAuthModel bindings;
   @Autowired AuthzCommandModel commands;
@@ -32,14 +35,7 @@ class RowMappersIT extends EmbeddedServersIT {
   @Autowired JdbcClient jdbc;
   @Autowired TransactionTemplate tx;
 
-  @Value("${spring.datasource.url}")
-  String datasourceUrl;
-
-  @Value("${spring.datasource.username}")
-  String datasourceUser;
-
-  @Value("${spring.datasource.password}")
-  String datasourcePassword;
+  @Autowired DataSourceProperties datasource;
 
   @Test
   void aLockedUserIsTheRowAsSpringDataReadsIt() {
@@ -113,9 +109,6 @@ class RowMappersIT extends EmbeddedServersIT {
     assertThat(noneOfAnother).isEmpty();
   }
 
-  /** 02:30 on the day Berlin's clocks go from 02:00 to 03:00: a time that zone does not have. */
-  private static final LocalDateTime IN_BERLINS_GAP = LocalDateTime.of(2026, 3, 29, 2, 30, 0);
-
   @Test
   void aDateTimeTheJvmsZoneSkipsIsReadAsStored() {
     long id = aUserCreatedInBerlinsGap();
@@ -137,14 +130,15 @@ class RowMappersIT extends EmbeddedServersIT {
   @Test
   void mySqlsDriverReadsAndWritesADateTimeTheJvmsZoneSkipsAsStored() {
     // the service takes either driver: the same statements through MySQL Connector/J
+    assertThat(datasource.getUrl()).startsWith("jdbc:mariadb:");
     long id = aUserCreatedInBerlinsGap();
     String commandId = "c-" + UUID.randomUUID();
     UserRow read;
     try (SingleConnectionDataSource connection =
         new SingleConnectionDataSource(
-            datasourceUrl.replaceFirst("^jdbc:mariadb:", "jdbc:mysql:"),
-            datasourceUser,
-            datasourcePassword,
+            datasource.getUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:"),
+            datasource.getUsername(),
+            datasource.getPassword(),
             true)) {
       JdbcTemplate mysql = new JdbcTemplate(connection);
 

@@ -5,6 +5,7 @@ import org.springframework.aop.Advisor;
 import org.springframework.dao.support.PersistenceExceptionTranslationInterceptor;
 import org.springframework.data.jdbc.repository.support.JdbcRepositoryFactoryBean;
 import org.springframework.data.repository.Repository;
+import org.springframework.data.repository.core.support.RepositoryComposition.RepositoryFragments;
 import org.springframework.transaction.interceptor.TransactionInterceptor;
 
 /**
@@ -19,9 +20,14 @@ import org.springframework.transaction.interceptor.TransactionInterceptor;
  * translation, for stores whose exceptions are not Spring's: every model statement goes through a
  * {@code JdbcTemplate}, which already throws Spring's {@code DataAccessException}s. Together they
  * were about a sixth of what a model call spent in Spring Data's proxy, per statement.
+ *
+ * <p>In their place, first in the chain, {@link FragmentCalls} calls a method of the model's own
+ * fragments (its written-out statements) on their implementation at once.
  */
 public class ModelRepositoryFactoryBean<T extends Repository<S, ID>, S, ID extends Serializable>
     extends JdbcRepositoryFactoryBean<T, S, ID> {
+
+  private RepositoryFragments fragments = RepositoryFragments.empty();
 
   public ModelRepositoryFactoryBean(Class<? extends T> repositoryInterface) {
     super(repositoryInterface);
@@ -40,6 +46,14 @@ public class ModelRepositoryFactoryBean<T extends Repository<S, ID>, S, ID exten
                       proxy.removeAdvisor(advisor);
                     }
                   }
+                  proxy.addAdvice(0, new FragmentCalls(fragments));
                 }));
+  }
+
+  /** The model's own fragments, which Spring Data's configuration found; set before the proxy. */
+  @Override
+  public void setRepositoryFragments(RepositoryFragments repositoryFragments) {
+    super.setRepositoryFragments(repositoryFragments);
+    this.fragments = repositoryFragments;
   }
 }

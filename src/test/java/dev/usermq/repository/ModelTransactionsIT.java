@@ -60,6 +60,13 @@ class ModelTransactionsIT extends EmbeddedServersIT {
   }
 
   @Test
+  void aModelsFragmentsAreCalledFirstInItsChain() {
+    for (Object model : List.of(ledger, users)) {
+      assertThat(((Advised) model).getAdvisors()[0].getAdvice()).isInstanceOf(FragmentCalls.class);
+    }
+  }
+
+  @Test
   void theModelsCallsGoThroughNeitherATransactionNorAnExceptionTranslationInterceptor() {
     for (Object model : List.of(ledger, users)) {
       assertThat(((Advised) model).getAdvisors())

@@ -1,14 +1,19 @@
 package dev.usermq.repository.model;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The two writes every applied message makes to the {@code auth_msg} ledger, as statements written
- * out once and sent through the service's {@code JdbcTemplate} (the caller's transaction, a
- * caller's deadline as the query timeout), where Spring Data JDBC would bind each call's parameters
- * through its conversions again. A batch of messages makes each write once for all of them.
+ * The statements a record makes on the {@code auth_msg} ledger, its look-up and the two writes of
+ * every applied message, written out once and sent through the service's {@code JdbcTemplate} (the
+ * caller's transaction, a caller's deadline as the query timeout), where Spring Data JDBC would
+ * bind each call's parameters through its conversions again. A batch of messages makes each write
+ * once for all of them.
  */
 public interface AuthMsgLedger {
+
+  /** The ledger row of a message, if it was processed or claimed by a committed transaction. */
+  Optional<AuthMsgRow> findByMessageId(String messageId);
 
   /**
    * Inserts the unprocessed ledger row of a message. The unique key makes a concurrent copy of the

@@ -3,10 +3,13 @@ package dev.usermq.repository.model;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** {@link AuthMsgLedger} through the service's {@code JdbcTemplate}. */
 class AuthMsgLedgerImpl implements AuthMsgLedger {
+
+  static final String FIND_BY_MESSAGE_ID = "SELECT * FROM auth_msg WHERE message_id = ?";
 
   static final String CLAIM = "INSERT INTO auth_msg (message_id, kind, user_id) VALUES (?, ?, ?)";
 
@@ -20,10 +23,17 @@ class AuthMsgLedgerImpl implements AuthMsgLedger {
    */
   static final int ROWS_PER_STATEMENT = 1000;
 
+  private static final RowMappers.OneAuthMsg LEDGER_ROW = new RowMappers.OneAuthMsg();
+
   private final JdbcTemplate jdbc;
 
   AuthMsgLedgerImpl(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
+  }
+
+  @Override
+  public Optional<AuthMsgRow> findByMessageId(String messageId) {
+    return Optional.ofNullable(jdbc.query(FIND_BY_MESSAGE_ID, LEDGER_ROW, messageId));
   }
 
   @Override

@@ -8,28 +8,19 @@ import org.springframework.data.repository.ListCrudRepository;
 
 /**
  * Table {@code authz_command}: CRUD from Spring Data JDBC plus the methods below; a new row is
- * saved by a written-out INSERT ({@link InsertingSave}).
+ * saved by a written-out INSERT ({@link InsertingSave}) and a user's pending ones are locked by a
+ * written-out read ({@link AuthzCommandLocks}).
  */
 public interface AuthzCommandModel
-    extends ListCrudRepository<AuthzCommandRow, Long>, InsertingSave<AuthzCommandRow> {
+    extends ListCrudRepository<AuthzCommandRow, Long>,
+        InsertingSave<AuthzCommandRow>,
+        AuthzCommandLocks {
 
   /** The commands of a message that were committed but not yet delivered. */
   @Query(
       "SELECT * FROM authz_command WHERE source_message_id = :sourceMessageId AND done_at IS NULL"
           + " ORDER BY id")
   List<AuthzCommandRow> findBySourceMessageIdAndDoneAtIsNullOrderById(String sourceMessageId);
-
-  /**
-   * The user's pending commands in id order, locked until the transaction ends: whoever delivers
-   * them makes every other deliverer of this user's commands wait (its own lock request meets the
-   * oldest of these rows first), so they reach authz in id order.
-   */
-  @Query(
-      value =
-          "SELECT * FROM authz_command WHERE user_id = :userId AND done_at IS NULL"
-              + " ORDER BY id FOR UPDATE",
-      rowMapperClass = RowMappers.AuthzCommands.class)
-  List<AuthzCommandRow> lockPendingOf(long userId);
 
   /**
    * The pending commands of several users in id order, locked until the transaction ends, as {@link

@@ -13,15 +13,17 @@ import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * The mappings of the rows a record reads while it is applied and delivered, named by the
- * {@code @Query} of those reads: the columns read by name into the row's record, without Spring
- * Data JDBC's entity mapping (conversion service, property accessors, an event per row), which cost
- * more than the query itself. A {@code DATETIME} is read in UTC, which skips no time, into the
- * {@link LocalDateTime} it holds: read in the JVM's zone (a plain {@code getTimestamp}, and MariaDB
- * Connector/J's {@code LocalDateTime} too), a time that zone skips (02:30 on the night its clocks
- * go forward) comes back an hour later, and MySQL Connector/J's {@code getTimestamp} throws on it.
- * A read of at most one row goes through an extractor: Spring Data's single-row execution throws,
- * and catches, an exception for every row not found, a new message's usual case.
+ * The mappings of the rows a record reads while it is applied and delivered, by the written-out
+ * reads of the models' fragments ({@link AuthMsgLedger}, {@link UserLocks}, {@link
+ * AccountBindings}, {@link AuthzCommandLocks}): the columns read by name into the row's record,
+ * without Spring Data JDBC's entity mapping (conversion service, property accessors, an event per
+ * row), which cost more than the query itself. A {@code DATETIME} is read in UTC, which skips no
+ * time, into the {@link LocalDateTime} it holds: read in the JVM's zone (a plain {@code
+ * getTimestamp}, and MariaDB Connector/J's {@code LocalDateTime} too), a time that zone skips
+ * (02:30 on the night its clocks go forward) comes back an hour later, and MySQL Connector/J's
+ * {@code getTimestamp} throws on it. A read of at most one row goes through an extractor that gives
+ * null for none: a single-row read of Spring Data's or {@code JdbcTemplate}'s throws, and catches,
+ * an exception for every row not found, a new message's usual case.
  */
 public final class RowMappers {
 

@@ -7,20 +7,15 @@ import org.springframework.data.repository.ListCrudRepository;
 
 /**
  * Table {@code user}. CRUD comes from Spring Data JDBC (the seed's generated model), but for the
- * save of a new user, a written-out INSERT ({@link InsertingSave}); the methods below are the
- * hand-written extension.
+ * save of a new user, a written-out INSERT ({@link InsertingSave}), and the locking read ({@link
+ * UserLocks}); the methods below are the hand-written extension.
  *
  * <p>Cached reads go through {@link dev.usermq.repository.xredis.UserCache}; every write of a user
  * or of its bindings sets a new {@code cache_version} here and leaves a tombstone of it there.
  * Decisions inside a transaction use {@link #lockById}, never the cache.
  */
-public interface UserModel extends ListCrudRepository<UserRow, Long>, InsertingSave<UserRow> {
-
-  /** Reads the user and locks the row until the transaction ends. */
-  @Query(
-      value = "SELECT * FROM `user` WHERE id = :id FOR UPDATE",
-      resultSetExtractorClass = RowMappers.OneUser.class)
-  Optional<UserRow> lockById(long id);
+public interface UserModel
+    extends ListCrudRepository<UserRow, Long>, InsertingSave<UserRow>, UserLocks {
 
   /** Sets the status and the cache version; true if the user exists. */
   @Modifying

@@ -3,6 +3,7 @@ package dev.usermq.repository.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usermq.support.EmbeddedServersIT;
+import dev.usermq.support.SqlStatements;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,28 @@ class RowMappersIT extends EmbeddedServersIT {
   @Autowired TransactionTemplate tx;
 
   @Autowired DataSourceProperties datasource;
+  @Autowired SqlStatements statements;
+
+  @Test
+  void eachReadIsItsWrittenOutStatementInTheCallersTransaction() {
+    int mark = statements.mark();
+
+    tx.executeWithoutResult(
+        status -> {
+          ledger.findByMessageId("m-" + UUID.randomUUID());
+          users.lockById(1);
+          bindings.findByPlatformAndOpenId("apple", "o-" + UUID.randomUUID());
+          commands.lockPendingOf(1);
+        });
+
+    // then the commit's statement
+    assertThat(statements.since(mark))
+        .startsWith(
+            AuthMsgLedgerImpl.FIND_BY_MESSAGE_ID,
+            UserLocksImpl.LOCK_BY_ID,
+            AccountBindingsImpl.FIND_BY_ACCOUNT,
+            AuthzCommandLocksImpl.LOCK_PENDING_OF);
+  }
 
   @Test
   void aLockedUserIsTheRowAsSpringDataReadsIt() {

@@ -1,6 +1,8 @@
 package dev.usermq.mq;
 
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -97,10 +99,25 @@ final class LogContextUnitOfWork extends DefaultUnitOfWork {
         return;
       }
     }
-    Map<String, String> mdc = MDC.getCopyOfContextMap();
-    if (mdc != null) {
-      mdc.keySet().stream().filter(customKeys).forEach(MDC::remove);
+    for (String key : mdcKeys()) {
+      if (customKeys.test(key)) {
+        MDC.remove(key);
+      }
     }
+  }
+
+  /**
+   * The keys in the MDC now, in a set that removing them does not change: Logback's snapshot of its
+   * map (the one copy it keeps until the next change, which {@code getCopyOfContextMap} would copy
+   * again), or else a copy.
+   */
+  private static Set<String> mdcKeys() {
+    if (MDC.getMDCAdapter() instanceof LogbackMDCAdapter logback) {
+      Set<String> keys = logback.getKeys();
+      return keys != null ? keys : Set.of();
+    }
+    Map<String, String> copy = MDC.getCopyOfContextMap();
+    return copy != null ? copy.keySet() : Set.of();
   }
 
   private void restore() {

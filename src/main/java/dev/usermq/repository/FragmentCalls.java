@@ -13,11 +13,11 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * The first advice of a table model's proxy: a method that one of the model's own fragments
- * implements (its written-out statements: {@code InsertingSave}, {@code AuthMsgLedger}) is called
- * on that implementation at once. Spring Data would call the same implementation, as it gives a
- * fragment precedence over its own methods, but through the rest of its invocation chain on every
- * call: exposing the invocation, looking for a query method, looking the fragment's method up in
- * its composition, a reflective call of the implementation class's method with its access check,
+ * implements (its written-out statements, such as {@code InsertingSave} and {@code UserLocks}) is
+ * called on that implementation at once. Spring Data would call the same implementation, as it
+ * gives a fragment precedence over its own methods, but through the rest of its invocation chain on
+ * every call: exposing the invocation, looking for a query method, looking the fragment's method up
+ * in its composition, a reflective call of the implementation class's method with its access check,
  * and the handling of the result for a query's return type. That cost a record's transaction more
  * CPU than the statements' own work in {@code JdbcTemplate} outside the driver. Every other method
  * (a query, Spring Data's CRUD) goes on down the chain as before.

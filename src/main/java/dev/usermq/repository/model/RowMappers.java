@@ -25,7 +25,7 @@ import org.springframework.jdbc.core.RowMapper;
  * null for none: a single-row read of Spring Data's or {@code JdbcTemplate}'s throws, and catches,
  * an exception for every row not found, a new message's usual case.
  */
-public final class RowMappers {
+final class RowMappers {
 
   /** The calendar a driver reads a {@code DATETIME} in: one a thread, as drivers may change it. */
   private static final ThreadLocal<Calendar> UTC =
@@ -34,7 +34,7 @@ public final class RowMappers {
   private RowMappers() {}
 
   /** {@code SELECT *} of {@code authz_command}, row by row. */
-  public static final class AuthzCommands implements RowMapper<AuthzCommandRow> {
+  static final class AuthzCommands implements RowMapper<AuthzCommandRow> {
     @Override
     public AuthzCommandRow mapRow(ResultSet rs, int rowNum) throws SQLException {
       return new AuthzCommandRow(
@@ -50,7 +50,7 @@ public final class RowMappers {
   }
 
   /** {@code SELECT *} of {@code user}: the row, or null. */
-  public static final class OneUser extends OneOrNone<UserRow> {
+  static final class OneUser extends OneOrNone<UserRow> {
     @Override
     UserRow map(ResultSet rs) throws SQLException {
       return new UserRow(
@@ -65,7 +65,7 @@ public final class RowMappers {
   }
 
   /** The columns of {@code user_third_auth}: the row, or null. */
-  public static final class OneUserThirdAuth extends OneOrNone<UserThirdAuthRow> {
+  static final class OneUserThirdAuth extends OneOrNone<UserThirdAuthRow> {
     @Override
     UserThirdAuthRow map(ResultSet rs) throws SQLException {
       return new UserThirdAuthRow(
@@ -79,7 +79,7 @@ public final class RowMappers {
   }
 
   /** {@code SELECT *} of {@code auth_msg}: the row, or null. */
-  public static final class OneAuthMsg extends OneOrNone<AuthMsgRow> {
+  static final class OneAuthMsg extends OneOrNone<AuthMsgRow> {
     @Override
     AuthMsgRow map(ResultSet rs) throws SQLException {
       return new AuthMsgRow(

@@ -84,11 +84,12 @@ import org.junit.jupiter.api.TestInstance;
  * usermq-batch-c2}, {@code plain-4}; default all), {@code bench.latency-seconds} (default 20),
  * {@code bench.timeout} (seconds a phase may take, default 1800), {@code bench.jvm-options} (added
  * to the chart's JVM options of every system), {@code bench.warm-up-records} (default 10000; 0 for
- * none): before the systems, the baseline drains that many records on topics and a database of
- * their own, unmeasured, so that the servers in this JVM (the broker, authz) have compiled their
- * code before the first system is measured; {@code bench.rounds} (default 1): the systems run that
- * many times, in the order {@code bench.systems} names them and then the other way round, and the
- * report adds the median of each figure and of each ratio to the baseline of the same round.
+ * none): before the rounds, each system drains that many records on topics and a database of its
+ * own, unmeasured, so that the servers in this JVM (the broker, authz) have compiled their code for
+ * every system's traffic before the first system is measured; {@code bench.rounds} (default 1): the
+ * systems run that many times, in the order {@code bench.systems} names them and then the other way
+ * round, and the report adds the median of each figure and of each ratio to the baseline of the
+ * same round.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
@@ -247,11 +248,14 @@ class ThroughputBenchIT {
   void throughputOfTheServiceAndOfTheHandWrittenBaseline() throws Exception {
     if (WARM_UP_RECORDS > 0) {
       // the broker and the authz server run in this JVM and compile their code as they first
-      // work: without a warm-up, the first system would drain while they do, and slower
-      log("warm-up of the servers, not measured:");
-      Result warmUp = run(Sut.PLAIN_4, 0, WARM_UP_RECORDS, false);
-      if (warmUp.error != null) {
-        throw new AssertionError("the warm-up failed: " + warmUp.error);
+      // work, for each system's kind of traffic: without a warm-up by every system, the first
+      // system measured would drain while they compile for its traffic, and slower
+      log("warm-up of the servers by every system, not measured:");
+      for (Sut sut : order(1)) {
+        Result warmUp = run(sut, 0, WARM_UP_RECORDS, false);
+        if (warmUp.error != null) {
+          throw new AssertionError("the warm-up by " + sut.label + " failed: " + warmUp.error);
+        }
       }
     }
     for (int round = 1; round <= ROUNDS; round++) {
@@ -292,7 +296,7 @@ class ThroughputBenchIT {
    */
   private Result run(Sut sut, int round, int records, boolean measured) {
     Result result = new Result(sut, round);
-    String tag = round == 0 ? "w" : round == 1 ? sut.tag : sut.tag + "r" + round;
+    String tag = round == 0 ? "w" + sut.tag : round == 1 ? sut.tag : sut.tag + "r" + round;
     log(ROUNDS > 1 && round > 0 ? sut.label + ", round " + round + " of " + ROUNDS : sut.label);
     Topics topics = Topics.of("bench", tag);
     String database = "bench_" + tag;
@@ -411,11 +415,11 @@ class ThroughputBenchIT {
   }
 
   /**
-   * The name of a system's run: its key in the first round (and the warm-up), with the round after
-   * it in the others; its log is {@code target/bench/<name>.log}.
+   * The name of a system's run: its key in the first round, with the warm-up or the round after it
+   * otherwise; its log is {@code target/bench/<name>.log}.
    */
   private static String name(Sut sut, int round) {
-    return round <= 1 ? sut.key : sut.key + "-round" + round;
+    return round == 0 ? sut.key + "-warm-up" : round == 1 ? sut.key : sut.key + "-round" + round;
   }
 
   private Running start(Sut sut, String name, Map<String, String> env) throws IOException {
@@ -827,7 +831,7 @@ class ThroughputBenchIT {
             Locale.ROOT,
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
                 + " latency over %d s (bench.latency-seconds), after a warm-up of the servers"
-                + " with %d records (bench.warm-up-records); %d round%s (bench.rounds); %d cores,"
+                + " by each system with %d records (bench.warm-up-records); %d round%s (bench.rounds); %d cores,"
                 + " %d GiB; the systems on Java %s; load average (1 min) at start %s; JVM options"
                 + " %s; the service extracted and started with the %s of its start, as the image"
                 + " starts it%n%n",

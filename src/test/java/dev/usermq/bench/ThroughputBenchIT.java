@@ -84,12 +84,12 @@ import org.junit.jupiter.api.TestInstance;
  * usermq-batch-c2}, {@code plain-4}; default all), {@code bench.latency-seconds} (default 20),
  * {@code bench.timeout} (seconds a phase may take, default 1800), {@code bench.jvm-options} (added
  * to the chart's JVM options of every system), {@code bench.warm-up-records} (default 10000; 0 for
- * none): before the rounds, each system drains that many records on topics and a database of its
- * own, unmeasured, so that the servers in this JVM (the broker, authz) have compiled their code for
- * every system's traffic before the first system is measured; {@code bench.rounds} (default 1): the
- * systems run that many times, in the order {@code bench.systems} names them and then the other way
- * round, and the report adds the median of each figure and of each ratio to the baseline of the
- * same round.
+ * none): before the rounds, each system goes through a round's phases with that many records, on
+ * topics and a database of its own, its figures not reported, so that the servers in this JVM (the
+ * broker, authz) have compiled their code for every system's traffic before the first system is
+ * measured; {@code bench.rounds} (default 1): the systems run that many times, in the order {@code
+ * bench.systems} names them and then the other way round, and the report adds the median of each
+ * figure and of each ratio to the baseline of the same round.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
@@ -249,18 +249,24 @@ class ThroughputBenchIT {
     if (WARM_UP_RECORDS > 0) {
       // the broker and the authz server run in this JVM and compile their code as they first
       // work, for each system's kind of traffic: without a warm-up by every system, the first
-      // system measured would drain while they compile for its traffic, and slower
+      // system measured would run while they compile for its traffic, and slower
       log("warm-up of the servers by every system, not measured:");
       for (Sut sut : order(1)) {
-        Result warmUp = run(sut, 0, WARM_UP_RECORDS, false);
-        if (warmUp.error != null) {
-          throw new AssertionError("the warm-up by " + sut.label + " failed: " + warmUp.error);
+        Result warmUp = run(sut, 0, WARM_UP_RECORDS);
+        if (!warmUp.complete()) {
+          throw new AssertionError(
+              "the warm-up by "
+                  + sut.label
+                  + " failed: "
+                  + (warmUp.error != null
+                      ? warmUp.error
+                      : "not all the work done: " + warmUp.missing));
         }
       }
     }
     for (int round = 1; round <= ROUNDS; round++) {
       for (Sut sut : order(round)) {
-        results.add(run(sut, round, RECORDS, true));
+        results.add(run(sut, round, RECORDS));
       }
     }
     report();
@@ -291,10 +297,10 @@ class ThroughputBenchIT {
   }
 
   /**
-   * One system on {@code records} new records in a round (0: the warm-up), under names of its own;
-   * all the figures when {@code measured}, otherwise (a warm-up) the drain and the duplicates only.
+   * One system on {@code records} new records in a round, under names of its own: every phase and
+   * its figures; in round 0, the warm-up, the same phases, with figures that are not reported.
    */
-  private Result run(Sut sut, int round, int records, boolean measured) {
+  private Result run(Sut sut, int round, int records) {
     Result result = new Result(sut, round);
     String tag = round == 0 ? "w" + sut.tag : round == 1 ? sut.tag : sut.tag + "r" + round;
     log(ROUNDS > 1 && round > 0 ? sut.label + ", round " + round + " of " + ROUNDS : sut.label);
@@ -357,9 +363,6 @@ class ThroughputBenchIT {
                 n -> n == 0);
         result.duplicateRate = records / seconds(dupDone - dupStart);
         log(String.format(Locale.ROOT, "  duplicates: %.0f msg/s", result.duplicateRate));
-        if (!measured) {
-          return result;
-        }
 
         // latency at half the drain rate
         result.latencyLoad = result.drainRate / 2;

@@ -195,6 +195,11 @@ class ThroughputBenchIT {
     boolean complete() {
       return error == null && missing.isEmpty();
     }
+
+    /** What went wrong, for a system that did not complete. */
+    String failure() {
+      return sut.label + ": " + (error != null ? error : "did not do all the work: " + missing);
+    }
   }
 
   /** The process of a system under test. */
@@ -254,13 +259,7 @@ class ThroughputBenchIT {
       for (Sut sut : order(1)) {
         Result warmUp = run(sut, 0, WARM_UP_RECORDS);
         if (!warmUp.complete()) {
-          throw new AssertionError(
-              "the warm-up by "
-                  + sut.label
-                  + " failed: "
-                  + (warmUp.error != null
-                      ? warmUp.error
-                      : "not all the work done: " + warmUp.missing));
+          throw new AssertionError("the warm-up failed: " + warmUp.failure());
         }
       }
     }
@@ -273,10 +272,7 @@ class ThroughputBenchIT {
     List<String> failures = new ArrayList<>();
     for (Result r : results) {
       if (!r.complete()) {
-        failures.add(
-            r.sut.label
-                + ": "
-                + (r.error != null ? r.error : "did not do all the work: " + r.missing));
+        failures.add(r.failure());
       }
     }
     if (!failures.isEmpty()) {
@@ -834,8 +830,8 @@ class ThroughputBenchIT {
             Locale.ROOT,
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
                 + " latency over %d s (bench.latency-seconds), after a warm-up of the servers"
-                + " by each system with %d records (bench.warm-up-records); %d round%s (bench.rounds); %d cores,"
-                + " %d GiB; the systems on Java %s; load average (1 min) at start %s; JVM options"
+                + " by each system with %d records (bench.warm-up-records); %d round%s"
+                + " (bench.rounds); %d cores, %d GiB; the systems on Java %s; load average (1 min) at start %s; JVM options"
                 + " %s; the service extracted and started with the %s of its start, as the image"
                 + " starts it%n%n",
             LocalDateTime.now().withNano(0),

@@ -184,6 +184,7 @@ class ThroughputBenchIT {
     long peakRssKb = -1;
     double cpuMsPerRecord = Double.NaN;
     String loadAfterDrain = "-";
+    double cpuSlowdown = Double.NaN;
     final List<String> missing = new ArrayList<>();
     String error;
 
@@ -220,6 +221,7 @@ class ThroughputBenchIT {
   private Path jar;
   private ImageLaunch image;
   private String loadAtStart;
+  private CpuSpeedProbe cpuSpeed;
 
   @BeforeAll
   void startServers() throws Exception {
@@ -227,6 +229,8 @@ class ThroughputBenchIT {
     deleteRecursively(ROOT);
     Files.createDirectories(ROOT);
     loadAtStart = loadAverage();
+    // before the servers start, so that it measures the machine idle
+    cpuSpeed = CpuSpeedProbe.start();
     log("benchmark: " + RECORDS + " records, service " + jar);
     if (systems().stream().anyMatch(Sut::isService)) {
       // the service starts as the image starts it: extracted, with the cache or archive of its
@@ -246,7 +250,7 @@ class ThroughputBenchIT {
 
   @AfterAll
   void stopServers() {
-    Procs.closeEach(ThroughputBenchIT::log, admin, kafka, mariadb, redis, authz);
+    Procs.closeEach(ThroughputBenchIT::log, admin, kafka, mariadb, redis, authz, cpuSpeed);
   }
 
   @Test
@@ -345,7 +349,13 @@ class ThroughputBenchIT {
         result.drainRate = records / seconds(drained - first);
         result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / records;
         result.loadAfterDrain = loadAverage();
-        log(String.format(Locale.ROOT, "  drain: %.0f msg/s", result.drainRate));
+        result.cpuSlowdown = cpuSpeed.slowdown(first, drained);
+        log(
+            String.format(
+                Locale.ROOT,
+                "  drain: %.0f msg/s (a fixed piece of work took %.2fx its CPU on the idle machine)",
+                result.drainRate,
+                result.cpuSlowdown));
 
         // the same records again: duplicates, skipped on the Redis fast path
         long dupStart = System.nanoTime();
@@ -888,7 +898,9 @@ class ThroughputBenchIT {
                 + " first ledger row (migrations of an empty database included). peak RSS: VmHWM."
                 + " CPU: user + system time of the process during the drain, per record (JIT"
                 + " compilation included). Load average (1 min) of the machine at the end of each"
-                + " drain: %s.%n",
+                + " drain: %s. CPU time of a fixed piece of work during each drain, against the"
+                + " same on the idle machine (%.0f µs; 1.25: a quarter more CPU for the same work):"
+                + " %s.%n",
             results.stream()
                 .map(
                     r ->
@@ -897,6 +909,10 @@ class ThroughputBenchIT {
                 .collect(Collectors.joining(", ")),
             results.stream()
                 .map(r -> runName(r) + " " + r.loadAfterDrain)
+                .collect(Collectors.joining(", ")),
+            cpuSpeed.idleMicros(),
+            results.stream()
+                .map(r -> String.format(Locale.ROOT, "%s %.2f", runName(r), r.cpuSlowdown))
                 .collect(Collectors.joining(", "))));
     for (Result r : results) {
       if (!r.complete()) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 /**
  * How much CPU time the same piece of work takes, over a benchmark run: a thread of the test JVM
@@ -27,8 +28,8 @@ final class CpuSpeedProbe implements AutoCloseable {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final int[] unsorted = new SplittableRandom(42).ints(SIZE).toArray();
   private final int[] work = new int[SIZE];
-  private final List<long[]> samples = new ArrayList<>();
-  private final long idleNanos;
+  private final List<Sample> samples = new ArrayList<>();
+  private final double idleNanos;
   private final Thread thread;
 
   private CpuSpeedProbe() {
@@ -40,7 +41,7 @@ final class CpuSpeedProbe implements AutoCloseable {
     for (int i = 0; i < idle.length; i++) {
       idle[i] = sortOnce();
     }
-    this.idleNanos = median(idle);
+    this.idleNanos = ThroughputBenchIT.median(LongStream.of(idle).asDoubleStream());
     this.thread = new Thread(this::run, "cpu-speed-probe");
     this.thread.setDaemon(true);
   }
@@ -63,15 +64,13 @@ final class CpuSpeedProbe implements AutoCloseable {
    * window.
    */
   double slowdown(long fromNanos, long toNanos) {
-    long[] inWindow;
     synchronized (samples) {
-      inWindow =
-          samples.stream()
-              .filter(s -> s[0] >= fromNanos && s[0] <= toNanos)
-              .mapToLong(s -> s[1])
-              .toArray();
+      return ThroughputBenchIT.median(
+              samples.stream()
+                  .filter(s -> s.at() >= fromNanos && s.at() <= toNanos)
+                  .mapToDouble(Sample::cpuNanos))
+          / idleNanos;
     }
-    return inWindow.length == 0 ? Double.NaN : (double) median(inWindow) / idleNanos;
   }
 
   @Override
@@ -83,7 +82,7 @@ final class CpuSpeedProbe implements AutoCloseable {
     while (!Thread.currentThread().isInterrupted()) {
       long cpu = sortOnce();
       synchronized (samples) {
-        samples.add(new long[] {System.nanoTime(), cpu});
+        samples.add(new Sample(System.nanoTime(), cpu));
       }
       try {
         TimeUnit.MILLISECONDS.sleep(INTERVAL_MILLIS);
@@ -101,9 +100,6 @@ final class CpuSpeedProbe implements AutoCloseable {
     return threads.getCurrentThreadCpuTime() - before;
   }
 
-  private static long median(long[] values) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
+  /** One sort: when it ended ({@link System#nanoTime()}) and the thread CPU time it took. */
+  private record Sample(long at, long cpuNanos) {}
 }

@@ -353,7 +353,8 @@ class ThroughputBenchIT {
         log(
             String.format(
                 Locale.ROOT,
-                "  drain: %.0f msg/s (a fixed piece of work took %.2fx its CPU on the idle machine)",
+                "  drain: %.0f msg/s (a fixed piece of work took %.2fx its CPU on the idle"
+                    + " machine)",
                 result.drainRate,
                 result.cpuSlowdown));
 
@@ -841,9 +842,9 @@ class ThroughputBenchIT {
             "Throughput benchmark, %s: %d REGISTER records on %d partitions (bench.records),"
                 + " latency over %d s (bench.latency-seconds), after a warm-up of the servers"
                 + " by each system with %d records (bench.warm-up-records); %d round%s"
-                + " (bench.rounds); %d cores, %d GiB; the systems on Java %s; load average (1 min) at start %s; JVM options"
-                + " %s; the service extracted and started with the %s of its start, as the image"
-                + " starts it%n%n",
+                + " (bench.rounds); %d cores, %d GiB; the systems on Java %s; load average (1 min)"
+                + " at start %s; JVM options %s; the service extracted and started with the %s of"
+                + " its start, as the image starts it%n%n",
             LocalDateTime.now().withNano(0),
             RECORDS,
             PARTITIONS,

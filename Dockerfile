@@ -26,12 +26,10 @@ COPY --from=extract /build/extracted/dependencies/ ./
 COPY --from=extract /build/extracted/spring-boot-loader/ ./
 COPY --from=extract /build/extracted/snapshot-dependencies/ ./
 COPY --from=extract /build/extracted/application/ ./
-# the heap follows the container's memory limit and starts at a sixth of it, as large as a start and
-# a drain need (from the JVM's default, 1/64, a start went through 30 collections, 3 of them full,
-# to grow it: docs/performance.md, "The heap a start needs"); the JIT's C1 alone (a start takes half
-# the CPU, a consumed record less, a gRPC read a third more to twice: docs/performance.md, "C1 by
+# the heap follows the container's memory limit; the JIT's C1 alone (a start takes half the CPU,
+# a consumed record less, a gRPC read a third more to twice: docs/performance.md, "C1 by
 # default"); the chart overrides this through JAVA_TOOL_OPTIONS
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=16.0 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1"
 # Class-data-sharing archive of the classes the service loads to start: a training run
 # (application-cds-training.yaml) starts it without any server and stops it; every start then
 # maps the archive instead of loading, parsing and verifying those classes again

@@ -37,11 +37,8 @@ final class CpuSpeedProbe implements AutoCloseable {
     for (int i = 0; i < 200; i++) {
       sortOnce();
     }
-    long[] idle = new long[41];
-    for (int i = 0; i < idle.length; i++) {
-      idle[i] = sortOnce();
-    }
-    this.idleNanos = ThroughputBenchIT.median(LongStream.of(idle).asDoubleStream());
+    this.idleNanos =
+        ThroughputBenchIT.median(LongStream.generate(this::sortOnce).limit(41).asDoubleStream());
     this.thread = new Thread(this::run, "cpu-speed-probe");
     this.thread.setDaemon(true);
   }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessMeter implements AutoCloseable {
 
-  private static final long CLOCK_TICKS = clockTicks();
+  static final long CLOCK_TICKS = clockTicks();
 
   private final long pid;
   private final Thread sampler;

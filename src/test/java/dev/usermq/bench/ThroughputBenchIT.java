@@ -183,6 +183,8 @@ class ThroughputBenchIT {
     long p99 = -1;
     long peakRssKb = -1;
     double cpuMsPerRecord = Double.NaN;
+    double machineCpuMsPerRecord = Double.NaN;
+    double machineBusy = Double.NaN;
     String loadAfterDrain = "-";
     double cpuSlowdown = Double.NaN;
     final List<String> missing = new ArrayList<>();
@@ -330,6 +332,7 @@ class ThroughputBenchIT {
         long first = await(running, "the first ledger row", () -> ledgerRows(db), n -> n >= 1);
         result.startSeconds = seconds(first - started);
         double cpuAtFirst = meter.cpuSeconds();
+        MachineCpu machineAtFirst = MachineCpu.now();
         log(
             String.format(
                 Locale.ROOT,
@@ -348,14 +351,19 @@ class ThroughputBenchIT {
                 n -> n == 0);
         result.drainRate = records / seconds(drained - first);
         result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / records;
+        MachineCpu machineDrained = MachineCpu.now();
+        result.machineCpuMsPerRecord = machineDrained.busyMillisSince(machineAtFirst) / records;
+        result.machineBusy = machineDrained.busyShareSince(machineAtFirst);
         result.loadAfterDrain = loadAverage();
         result.cpuSlowdown = cpuSpeed.slowdown(first, drained);
         log(
             String.format(
                 Locale.ROOT,
-                "  drain: %.0f msg/s (a fixed piece of work took %.2fx its CPU on the idle"
-                    + " machine)",
+                "  drain: %.0f msg/s, the machine's CPUs %.0f %% busy, %.2f ms of their time a"
+                    + " record (a fixed piece of work took %.2fx its CPU on the idle machine)",
                 result.drainRate,
+                result.machineBusy * 100,
+                result.machineCpuMsPerRecord,
                 result.cpuSlowdown));
 
         // the same records again: duplicates, skipped on the Redis fast path
@@ -826,13 +834,14 @@ class ThroughputBenchIT {
           new Figure("%.0f", r -> r.latencyLoad, false),
           new Figure("%.1f", r -> r.startSeconds, true),
           new Figure("%.0f", r -> r.peakRssKb < 0 ? Double.NaN : r.peakRssKb / 1024.0, true),
-          new Figure("%.2f", r -> r.cpuMsPerRecord, true));
+          new Figure("%.2f", r -> r.cpuMsPerRecord, true),
+          new Figure("%.2f", r -> r.machineCpuMsPerRecord, true));
 
   private static final String TABLE_HEAD =
       "| system | drain msg/s | duplicates msg/s | latency p50 ms | latency p99 ms"
           + " | latency at msg/s | start → first applied s | peak RSS MiB | CPU ms/record (drain)"
-          + " | all work done |\n"
-          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+          + " | machine CPU ms/record (drain) | all work done |\n"
+          + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
 
   private void report() throws IOException {
     StringBuilder out = new StringBuilder();
@@ -898,8 +907,11 @@ class ThroughputBenchIT {
                 + " transaction), new records at half the drain rate. start: process start to the"
                 + " first ledger row (migrations of an empty database included). peak RSS: VmHWM."
                 + " CPU: user + system time of the process during the drain, per record (JIT"
-                + " compilation included). Load average (1 min) of the machine at the end of each"
-                + " drain: %s. CPU time of a fixed piece of work during each drain, against the"
+                + " compilation included). machine CPU: the busy time of all the machine's CPUs"
+                + " during the drain (/proc/stat, all but idle and I/O wait), per record: the"
+                + " system, its servers, the benchmark; the share of the time they were busy: %s."
+                + " Load average (1 min) of the machine at the end of each drain: %s. CPU time"
+                + " of a fixed piece of work during each drain, against the"
                 + " same on the idle machine (%.0f µs; 1.25: a quarter more CPU for the same work):"
                 + " %s.%n",
             results.stream()
@@ -907,6 +919,9 @@ class ThroughputBenchIT {
                     r ->
                         String.format(
                             Locale.ROOT, "%s %.2f s", runName(r), r.duplicateProduceSeconds))
+                .collect(Collectors.joining(", ")),
+            results.stream()
+                .map(r -> String.format(Locale.ROOT, "%s %.0f %%", runName(r), r.machineBusy * 100))
                 .collect(Collectors.joining(", ")),
             results.stream()
                 .map(r -> runName(r) + " " + r.loadAfterDrain)

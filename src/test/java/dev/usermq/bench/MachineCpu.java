@@ -1,0 +1,43 @@
+package dev.usermq.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The CPU time of the whole machine so far, from the first line of {@code /proc/stat}: how long all
+ * its CPUs were busy (every state but idle and waiting for I/O) and how long they were there at
+ * all. Two readings give what a phase cost the machine: the system measured, its servers, the
+ * benchmark itself and anything else that ran.
+ */
+record MachineCpu(long busyTicks, long totalTicks) {
+
+  /** The machine's CPU time now. */
+  static MachineCpu now() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      // cpu user nice system idle iowait irq softirq steal guest guest_nice; guest time is
+      // counted in user and nice already
+      for (int i = 1; i <= 8 && i < fields.length; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+      return new MachineCpu(total - idle, total);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The busy CPU time between {@code earlier} and this reading, in milliseconds. */
+  double busyMillisSince(MachineCpu earlier) {
+    return (busyTicks - earlier.busyTicks) * 1_000.0 / ProcessMeter.CLOCK_TICKS;
+  }
+
+  /** The share of the machine's CPU time that was busy between {@code earlier} and this reading. */
+  double busyShareSince(MachineCpu earlier) {
+    long total = totalTicks - earlier.totalTicks;
+    return total > 0 ? (double) (busyTicks - earlier.busyTicks) / total : Double.NaN;
+  }
+}

@@ -7,24 +7,24 @@ import java.nio.file.Path;
 
 /**
  * The CPU time of the whole machine so far, from the first line of {@code /proc/stat}: how long all
- * its CPUs were busy (every state but idle and waiting for I/O) and how long they were there at
- * all. Two readings give what a phase cost the machine: the system measured, its servers, the
- * benchmark itself and anything else that ran.
+ * its CPUs were busy (user, nice, system, interrupts) and how long they were there at all, idle,
+ * waiting for I/O and stolen by the host included. Two readings give what a phase cost the machine:
+ * the system measured, its servers, the benchmark itself and anything else that ran.
  */
 record MachineCpu(long busyTicks, long totalTicks) {
 
   /** The machine's CPU time now. */
   static MachineCpu now() {
     try {
-      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      long total = 0;
       // cpu user nice system idle iowait irq softirq steal guest guest_nice; guest time is
       // counted in user and nice already
-      for (int i = 1; i <= 8 && i < fields.length; i++) {
-        total += Long.parseLong(fields[i]);
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long[] ticks = new long[9];
+      for (int i = 1; i < ticks.length && i < fields.length; i++) {
+        ticks[i] = Long.parseLong(fields[i]);
       }
-      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
-      return new MachineCpu(total - idle, total);
+      long busy = ticks[1] + ticks[2] + ticks[3] + ticks[6] + ticks[7];
+      return new MachineCpu(busy, busy + ticks[4] + ticks[5] + ticks[8]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

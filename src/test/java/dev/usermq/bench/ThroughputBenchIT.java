@@ -908,7 +908,7 @@ class ThroughputBenchIT {
                 + " first ledger row (migrations of an empty database included). peak RSS: VmHWM."
                 + " CPU: user + system time of the process during the drain, per record (JIT"
                 + " compilation included). machine CPU: the busy time of all the machine's CPUs"
-                + " during the drain (/proc/stat, all but idle and I/O wait), per record: the"
+                + " during the drain (/proc/stat: user, nice, system, interrupts), per record: the"
                 + " system, its servers, the benchmark; the share of the time they were busy: %s."
                 + " Load average (1 min) of the machine at the end of each drain: %s. CPU time"
                 + " of a fixed piece of work during each drain, against the"

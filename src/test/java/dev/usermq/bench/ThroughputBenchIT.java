@@ -911,9 +911,8 @@ class ThroughputBenchIT {
                 + " during the drain (/proc/stat: user, nice, system, interrupts), per record: the"
                 + " system, its servers, the benchmark; the share of the time they were busy: %s."
                 + " Load average (1 min) of the machine at the end of each drain: %s. CPU time"
-                + " of a fixed piece of work during each drain, against the"
-                + " same on the idle machine (%.0f µs; 1.25: a quarter more CPU for the same work):"
-                + " %s.%n",
+                + " of a fixed piece of work during each drain, against the same on the idle"
+                + " machine (%.0f µs; 1.25: a quarter more CPU for the same work): %s.%n",
             results.stream()
                 .map(
                     r ->

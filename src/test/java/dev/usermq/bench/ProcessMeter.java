@@ -45,15 +45,8 @@ final class ProcessMeter implements AutoCloseable {
 
   /** User plus system CPU time the process used so far, in seconds; -1 once it is gone. */
   double cpuSeconds() {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // the command name in brackets may hold spaces; the fields after it are fixed
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      return (double) ticks / CLOCK_TICKS;
-    } catch (IOException | RuntimeException gone) {
-      return -1;
-    }
+    long ticks = ProcessCpu.ticks(Path.of("/proc", Long.toString(pid), "stat"));
+    return ticks < 0 ? -1 : (double) ticks / CLOCK_TICKS;
   }
 
   private synchronized void sample() {

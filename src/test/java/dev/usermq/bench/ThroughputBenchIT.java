@@ -187,6 +187,13 @@ class ThroughputBenchIT {
     double machineBusy = Double.NaN;
     String loadAfterDrain = "-";
     double cpuSlowdown = Double.NaN;
+
+    /** The servers' and the benchmark's CPU a record during the drain, by process. */
+    Map<String, Double> serverCpuMsPerRecord = Map.of();
+
+    /** The system's CPU a record during the drain, by group of its threads, most first. */
+    Map<String, Double> threadCpuMsPerRecord = Map.of();
+
     final List<String> missing = new ArrayList<>();
     String error;
 
@@ -225,6 +232,9 @@ class ThroughputBenchIT {
   private String loadAtStart;
   private CpuSpeedProbe cpuSpeed;
 
+  /** The processes besides the system's whose CPU a drain reports, by name. */
+  private final Map<String, Long> serverPids = new LinkedHashMap<>();
+
   @BeforeAll
   void startServers() throws Exception {
     jar = PackagedJar.find();
@@ -248,6 +258,10 @@ class ThroughputBenchIT {
     kafka = new KafkaBroker(ROOT.resolve("kafka"));
     kafka.start();
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers()));
+    serverPids.put("MariaDB", mariadb.pid());
+    serverPids.put("Kafka broker", kafka.pid());
+    serverPids.put("Redis", redis.pid());
+    serverPids.put("benchmark JVM", ProcessHandle.current().pid());
   }
 
   @AfterAll
@@ -333,6 +347,8 @@ class ThroughputBenchIT {
         result.startSeconds = seconds(first - started);
         double cpuAtFirst = meter.cpuSeconds();
         MachineCpu machineAtFirst = MachineCpu.now();
+        Map<String, Double> serversAtFirst = ProcessCpu.seconds(serverPids);
+        Map<Long, ProcessCpu.ThreadTime> threadsAtFirst = ProcessCpu.threads(running.pid());
         log(
             String.format(
                 Locale.ROOT,
@@ -352,6 +368,12 @@ class ThroughputBenchIT {
         result.drainRate = records / seconds(drained - first);
         result.cpuMsPerRecord = (meter.cpuSeconds() - cpuAtFirst) * 1_000 / records;
         MachineCpu machineDrained = MachineCpu.now();
+        result.serverCpuMsPerRecord =
+            perRecord(serversAtFirst, ProcessCpu.seconds(serverPids), records);
+        result.threadCpuMsPerRecord =
+            perRecord(
+                ProcessCpu.threadGroupsSince(threadsAtFirst, ProcessCpu.threads(running.pid())),
+                records);
         result.machineCpuMsPerRecord = machineDrained.busyMillisSince(machineAtFirst) / records;
         result.machineBusy = machineDrained.busyShareSince(machineAtFirst);
         result.loadAfterDrain = loadAverage();
@@ -929,6 +951,7 @@ class ThroughputBenchIT {
             results.stream()
                 .map(r -> String.format(Locale.ROOT, "%s %.2f", runName(r), r.cpuSlowdown))
                 .collect(Collectors.joining(", "))));
+    out.append(processTable());
     for (Result r : results) {
       if (!r.complete()) {
         out.append(String.format("%n%s: %s%n", runName(r), r.error != null ? r.error : r.missing));
@@ -938,6 +961,85 @@ class ThroughputBenchIT {
     System.out.print(out);
     Files.createDirectories(REPORT.getParent());
     Files.writeString(REPORT, out.toString(), UTF_8);
+  }
+
+  /**
+   * The CPU a record of every process during each drain, and of the system's groups of threads:
+   * where the machine's CPU a record went.
+   */
+  private String processTable() {
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%nCPU a record during the drain by process, ms (benchmark JVM: the authz"
+                    + " server, the benchmark's Kafka clients and its CPU probe; the rest: the"
+                    + " machine's busy time none of them took, the kernel's own threads and"
+                    + " anything else that ran):%n%n| run | the system | %s | the rest | the"
+                    + " machine |%n"
+                    + "|---|---:|%s---:|---:|%n",
+                String.join(" | ", serverPids.keySet()),
+                "---:|".repeat(serverPids.size())));
+    StringBuilder threads =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%nThe system's threads during the drain, ms a record, by the name the kernel keeps"
+                    + " for them (its first 15 characters, without the digits at its end; Camel's"
+                    + " threads include the consumers), the groups over 0.01 ms:%n%n"));
+    for (Result r : results) {
+      if (Double.isNaN(r.machineCpuMsPerRecord)) {
+        continue;
+      }
+      double rest = r.machineCpuMsPerRecord - r.cpuMsPerRecord;
+      out.append("| ").append(runName(r)).append(" | ").append(ms(r.cpuMsPerRecord));
+      for (String server : serverPids.keySet()) {
+        double used = r.serverCpuMsPerRecord.getOrDefault(server, Double.NaN);
+        rest -= Double.isNaN(used) ? 0 : used;
+        out.append(" | ").append(ms(used));
+      }
+      out.append(" | ")
+          .append(ms(rest))
+          .append(" | ")
+          .append(ms(r.machineCpuMsPerRecord))
+          .append(" |\n");
+      threads
+          .append("- ")
+          .append(runName(r))
+          .append(": ")
+          .append(
+              r.threadCpuMsPerRecord.entrySet().stream()
+                  .filter(e -> e.getValue() > 0.01)
+                  .map(e -> e.getKey() + " " + ms(e.getValue()))
+                  .collect(Collectors.joining(", ")))
+          .append('\n');
+    }
+    return out.append(threads).toString();
+  }
+
+  private static String ms(double value) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  /** What each process used between two readings of its CPU seconds, in ms a record. */
+  private static Map<String, Double> perRecord(
+      Map<String, Double> earlier, Map<String, Double> later, int records) {
+    Map<String, Double> used = new LinkedHashMap<>();
+    later.forEach(
+        (name, seconds) -> {
+          Double before = earlier.get(name);
+          if (before != null) {
+            used.put(name, seconds - before);
+          }
+        });
+    return perRecord(used, records);
+  }
+
+  /** CPU seconds as ms a record, in the same order. */
+  private static Map<String, Double> perRecord(Map<String, Double> seconds, int records) {
+    Map<String, Double> ms = new LinkedHashMap<>();
+    seconds.forEach((name, s) -> ms.put(name, s * 1_000 / records));
+    return ms;
   }
 
   private static String runName(Result r) {

@@ -80,6 +80,11 @@ public final class KafkaBroker implements AutoCloseable {
     Ports.awaitListening(port, 120);
   }
 
+  /** The pid of the broker's process, while it runs. */
+  public synchronized long pid() {
+    return process.pid();
+  }
+
   /** Stops the broker the way an operator would (SIGTERM, controlled shutdown). */
   public synchronized void stop() throws InterruptedException {
     if (process != null) {

@@ -24,14 +24,23 @@ final class ProcessCpu {
 
   private ProcessCpu() {}
 
+  /** The user plus system CPU seconds the process used so far; -1 once it is gone. */
+  static double seconds(long pid) {
+    try {
+      return inSeconds(ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))));
+    } catch (IOException gone) {
+      return -1;
+    }
+  }
+
   /** The CPU seconds of each named process; a process that is gone is left out. */
   static Map<String, Double> seconds(Map<String, Long> pids) {
     Map<String, Double> seconds = new LinkedHashMap<>();
     pids.forEach(
         (name, pid) -> {
-          long ticks = ticks(Path.of("/proc", Long.toString(pid), "stat"));
-          if (ticks >= 0) {
-            seconds.put(name, (double) ticks / ProcessMeter.CLOCK_TICKS);
+          double used = seconds(pid);
+          if (used >= 0) {
+            seconds.put(name, used);
           }
         });
     return seconds;
@@ -41,7 +50,7 @@ final class ProcessCpu {
   static Map<Long, ThreadTime> threads(long pid) {
     Map<Long, ThreadTime> threads = new HashMap<>();
     try (DirectoryStream<Path> tasks =
-        Files.newDirectoryStream(Path.of("/proc", pid + "", "task"))) {
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : tasks) {
         Path stat = task.resolve("stat");
         String line;
@@ -54,7 +63,7 @@ final class ProcessCpu {
         if (ticks >= 0) {
           threads.put(
               Long.parseLong(task.getFileName().toString()),
-              new ThreadTime(group(line), (double) ticks / ProcessMeter.CLOCK_TICKS));
+              new ThreadTime(group(line), inSeconds(ticks)));
         }
       }
     } catch (IOException gone) {
@@ -86,15 +95,12 @@ final class ProcessCpu {
   /** A thread's group and the CPU seconds it used so far. */
   record ThreadTime(String group, double seconds) {}
 
-  /** The user plus system ticks in a stat file; -1 when it is gone. */
-  static long ticks(Path stat) {
-    try {
-      return ticks(Files.readString(stat));
-    } catch (IOException gone) {
-      return -1;
-    }
+  /** Ticks as seconds; -1 stays -1, a stat line that could not be read. */
+  private static double inSeconds(long ticks) {
+    return ticks < 0 ? -1 : (double) ticks / ProcessMeter.CLOCK_TICKS;
   }
 
+  /** The user plus system ticks in a stat line; -1 when it is not one. */
   private static long ticks(String stat) {
     try {
       // the name in brackets may hold spaces and brackets; the fields after the last one are fixed

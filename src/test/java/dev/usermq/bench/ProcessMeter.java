@@ -45,8 +45,7 @@ final class ProcessMeter implements AutoCloseable {
 
   /** User plus system CPU time the process used so far, in seconds; -1 once it is gone. */
   double cpuSeconds() {
-    long ticks = ProcessCpu.ticks(Path.of("/proc", Long.toString(pid), "stat"));
-    return ticks < 0 ? -1 : (double) ticks / CLOCK_TICKS;
+    return ProcessCpu.seconds(pid);
   }
 
   private synchronized void sample() {

@@ -847,6 +847,8 @@ class ThroughputBenchIT {
 
   private static final Figure DRAIN = new Figure("%.0f", r -> r.drainRate, true);
 
+  private static final Figure CPU = new Figure("%.2f", r -> r.cpuMsPerRecord, true);
+
   private static final List<Figure> FIGURES =
       List.of(
           DRAIN,
@@ -856,7 +858,7 @@ class ThroughputBenchIT {
           new Figure("%.0f", r -> r.latencyLoad, false),
           new Figure("%.1f", r -> r.startSeconds, true),
           new Figure("%.0f", r -> r.peakRssKb < 0 ? Double.NaN : r.peakRssKb / 1024.0, true),
-          new Figure("%.2f", r -> r.cpuMsPerRecord, true),
+          CPU,
           new Figure("%.2f", r -> r.machineCpuMsPerRecord, true));
 
   private static final String TABLE_HEAD =
@@ -1017,8 +1019,9 @@ class ThroughputBenchIT {
     return out.append(threads).toString();
   }
 
+  /** CPU ms a record as the tables give it. */
   private static String ms(double value) {
-    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
+    return cell(value, CPU, Double.NaN);
   }
 
   /** What each process used between two readings of its CPU seconds, in ms a record. */

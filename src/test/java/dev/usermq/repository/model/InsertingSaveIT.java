@@ -10,11 +10,17 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -32,6 +38,7 @@ class InsertingSaveIT extends EmbeddedServersIT {
   @Autowired TransactionTemplate tx;
   @Autowired StatementDeadline deadline;
   @Autowired SqlStatements statements;
+  @Autowired DataSourceProperties datasource;
 
   @Test
   void aNewUserIsInsertedAndReturnedWithItsIdAndTheValuesGiven() {
@@ -176,6 +183,47 @@ class InsertingSaveIT extends EmbeddedServersIT {
       assertThat(bindings.findById(binding.id()).orElseThrow().openId())
           .isEqualTo(openId + saved.get(i).nickname());
     }
+  }
+
+  /**
+   * MySQL's driver reads a batch's generated ids back as MariaDB's does: statement by statement, or
+   * with {@code rewriteBatchedStatements} from the one multi-row INSERT it sends instead (its first
+   * id and the server's increment). Either way each row comes back with the id of its own row.
+   */
+  @ParameterizedTest
+  @CsvSource({"'', 50", "?rewriteBatchedStatements=true, 1"})
+  void newUsersSavedTogetherThroughMySqlsDriverComeBackInOrderWithTheirIds(
+      String options, int inserts) {
+    assertThat(datasource.getUrl()).startsWith("jdbc:mariadb:").doesNotContain("?");
+    String run = UUID.randomUUID().toString();
+    List<UserRow> given =
+        IntStream.range(0, 50).mapToObj(i -> UserRow.newActive(run + "-" + i, "")).toList();
+    List<UserRow> saved;
+    try (SingleConnectionDataSource connection =
+        new SingleConnectionDataSource(
+            datasource.getUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:") + options,
+            datasource.getUsername(),
+            datasource.getPassword(),
+            true)) {
+      JdbcTemplate mysql = new JdbcTemplate(connection);
+      long insertsBefore = insertsOf(mysql);
+      saved = new InsertingSaveImpl<UserRow>(mysql, null).saveAll(given);
+      // the statements the server ran: one a row, or the one the driver rewrote the batch into
+      assertThat(insertsOf(mysql) - insertsBefore).isEqualTo(inserts);
+    }
+
+    assertThat(saved)
+        .extracting(UserRow::nickname)
+        .containsExactlyElementsOf(given.stream().map(UserRow::nickname).toList());
+    for (UserRow user : saved) {
+      assertThat(users.findById(user.id()).orElseThrow().nickname()).isEqualTo(user.nickname());
+    }
+  }
+
+  /** The INSERT statements the connection's session has run. */
+  private static long insertsOf(JdbcTemplate connection) {
+    return connection.queryForObject(
+        "SHOW SESSION STATUS LIKE 'Com_insert'", (rs, i) -> rs.getLong("Value"));
   }
 
   @Test

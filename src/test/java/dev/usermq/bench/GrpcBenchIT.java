@@ -10,6 +10,7 @@ import dev.usermq.faults.Procs;
 import dev.usermq.faults.RedisNode;
 import dev.usermq.faults.ServiceProcess;
 import dev.usermq.support.PackagedJar;
+import dev.usermq.support.PodJvmOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

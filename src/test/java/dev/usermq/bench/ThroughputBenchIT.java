@@ -16,6 +16,7 @@ import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.Msgs;
 import dev.usermq.support.PackagedJar;
+import dev.usermq.support.PodJvmOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

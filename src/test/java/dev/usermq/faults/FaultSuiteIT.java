@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.usermq.support.ImageLaunch;
 import dev.usermq.support.PackagedJar;
+import dev.usermq.support.PodJvmOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +57,10 @@ class FaultSuiteIT {
   private static final int FAULT_SECONDS =
       Integer.getInteger("faults.fault-seconds", RECORDS >= 20_000 ? 30 : 15);
   private static final int KILLS = Integer.getInteger("faults.kills", 5);
-  private static final List<String> SERVICE_JVM_OPTIONS =
-      List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+
+  /** The chart's JVM options in a pod, as the service runs in production. */
+  private static final List<String> SERVICE_JVM_OPTIONS = PodJvmOptions.of();
+
   private static final String MODE = mode(System.getProperty("faults.mode", "per-record"));
   private static final int SEND_SECONDS = Integer.getInteger("faults.send-seconds", 30);
   private static final int DRAIN_TIMEOUT_SECONDS = Integer.getInteger("faults.drain-timeout", 600);
@@ -126,7 +129,8 @@ class FaultSuiteIT {
             + Procs.serviceJdkVersion()
             + " with the "
             + image.kind()
-            + " of its start");
+            + " of its start, JVM options "
+            + String.join(" ", SERVICE_JVM_OPTIONS));
     authz = new ControllableAuthz(1_500);
     redis = new RedisNode();
     redis.start();

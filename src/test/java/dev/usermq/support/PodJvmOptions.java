@@ -1,4 +1,4 @@
-package dev.usermq.bench;
+package dev.usermq.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +14,14 @@ import org.yaml.snakeyaml.Yaml;
  * The chart's JVM options ({@code javaOpts} of helm/user-mq/values.yaml, the image's own) as they
  * work in a pod whose memory limit is 768 MiB: {@code -XX:MaxRAM} sizes the heap as the limit
  * would, and the serial collector is what the JVM picks by itself below 1792 MB of memory (here it
- * would pick G1 from the machine's memory).
+ * would pick G1 from the machine's memory). The benchmarks and the fault suite start the service
+ * with them.
  */
-final class PodJvmOptions {
+public final class PodJvmOptions {
 
   private PodJvmOptions() {}
 
-  static List<String> of() {
+  public static List<String> of() {
     Map<String, Object> values;
     try (var in = Files.newInputStream(Path.of("helm", "user-mq", "values.yaml"))) {
       values = new Yaml().load(in);

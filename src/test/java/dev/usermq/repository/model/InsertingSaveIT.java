@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.usermq.repository.StatementDeadline;
 import dev.usermq.support.EmbeddedServersIT;
+import dev.usermq.support.MySqlDriver;
 import dev.usermq.support.SqlStatements;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -194,17 +195,11 @@ class InsertingSaveIT extends EmbeddedServersIT {
   @CsvSource({"'', 50", "?rewriteBatchedStatements=true, 1"})
   void newUsersSavedTogetherThroughMySqlsDriverComeBackInOrderWithTheirIds(
       String options, int inserts) {
-    assertThat(datasource.getUrl()).startsWith("jdbc:mariadb:").doesNotContain("?");
     String run = UUID.randomUUID().toString();
     List<UserRow> given =
         IntStream.range(0, 50).mapToObj(i -> UserRow.newActive(run + "-" + i, "")).toList();
     List<UserRow> saved;
-    try (SingleConnectionDataSource connection =
-        new SingleConnectionDataSource(
-            datasource.getUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:") + options,
-            datasource.getUsername(),
-            datasource.getPassword(),
-            true)) {
+    try (SingleConnectionDataSource connection = MySqlDriver.connection(datasource, options)) {
       JdbcTemplate mysql = new JdbcTemplate(connection);
       long insertsBefore = insertsOf(mysql);
       saved = new InsertingSaveImpl<UserRow>(mysql, null).saveAll(given);

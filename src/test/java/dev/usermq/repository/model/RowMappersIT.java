@@ -3,6 +3,7 @@ package dev.usermq.repository.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.usermq.support.EmbeddedServersIT;
+import dev.usermq.support.MySqlDriver;
 import dev.usermq.support.SqlStatements;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -153,16 +154,10 @@ class RowMappersIT extends EmbeddedServersIT {
   @Test
   void mySqlsDriverReadsAndWritesADateTimeTheJvmsZoneSkipsAsStored() {
     // the service takes either driver: the same statements through MySQL Connector/J
-    assertThat(datasource.getUrl()).startsWith("jdbc:mariadb:");
     long id = aUserCreatedInBerlinsGap();
     String commandId = "c-" + UUID.randomUUID();
     UserRow read;
-    try (SingleConnectionDataSource connection =
-        new SingleConnectionDataSource(
-            datasource.getUrl().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:"),
-            datasource.getUsername(),
-            datasource.getPassword(),
-            true)) {
+    try (SingleConnectionDataSource connection = MySqlDriver.connection(datasource, "")) {
       JdbcTemplate mysql = new JdbcTemplate(connection);
 
       read =

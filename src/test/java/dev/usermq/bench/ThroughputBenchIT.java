@@ -848,12 +848,14 @@ class ThroughputBenchIT {
 
   private static final Figure DRAIN = new Figure("%.0f", r -> r.drainRate, true);
 
+  private static final Figure DUPLICATES = new Figure("%.0f", r -> r.duplicateRate, true);
+
   private static final Figure CPU = new Figure("%.2f", r -> r.cpuMsPerRecord, true);
 
   private static final List<Figure> FIGURES =
       List.of(
           DRAIN,
-          new Figure("%.0f", r -> r.duplicateRate, true),
+          DUPLICATES,
           new Figure("%.0f", r -> r.p50 < 0 ? Double.NaN : r.p50, true),
           new Figure("%.0f", r -> r.p99 < 0 ? Double.NaN : r.p99, true),
           new Figure("%.0f", r -> r.latencyLoad, false),
@@ -954,6 +956,7 @@ class ThroughputBenchIT {
             results.stream()
                 .map(r -> String.format(Locale.ROOT, "%s %.2f", runName(r), r.cpuSlowdown))
                 .collect(Collectors.joining(", "))));
+    out.append(targetsSection());
     out.append(processTable());
     for (Result r : results) {
       if (!r.complete()) {
@@ -964,6 +967,42 @@ class ThroughputBenchIT {
     System.out.print(out);
     Files.createDirectories(REPORT.getParent());
     Files.writeString(REPORT, out.toString(), UTF_8);
+  }
+
+  /** The targets read off the shipped systems' figures (their medians over the rounds). */
+  private String targetsSection() {
+    List<String> lines =
+        Targets.judge(targetFigures(Sut.USERMQ_DEFAULT), targetFigures(Sut.USERMQ_BATCH));
+    if (lines.isEmpty()) {
+      return "";
+    }
+    boolean asSet =
+        RECORDS == 20_000
+            && WARM_UP_RECORDS > 0
+            && System.getProperty("bench.jvm-options", "").isBlank();
+    return String.format(
+            Locale.ROOT,
+            "%nTargets (docs/performance.md), on %s%s:%n%n",
+            ROUNDS == 1 ? "this round's figures" : "the medians of the rounds",
+            asSet
+                ? ""
+                : "; they are set for 20,000 records after a warm-up, with the chart's JVM"
+                    + " options only, which this run does not have")
+        + lines.stream().map(l -> "- " + l + "\n").collect(Collectors.joining());
+  }
+
+  /** A system's figures as the targets read them; null when it did not run. */
+  private Targets.Figures targetFigures(Sut sut) {
+    List<Result> runs = results.stream().filter(r -> r.sut == sut).toList();
+    if (runs.isEmpty()) {
+      return null;
+    }
+    return new Targets.Figures(
+        sut.key,
+        median(runs.stream().mapToDouble(r -> ratio(r, DRAIN))),
+        median(runs.stream().mapToDouble(r -> ratio(r, DUPLICATES))),
+        median(runs.stream().mapToDouble(r -> r.startSeconds)),
+        median(runs.stream().mapToDouble(r -> r.peakRssKb < 0 ? Double.NaN : r.peakRssKb)));
   }
 
   /**

@@ -54,29 +54,11 @@ final class Targets {
   static List<String> judge(Figures perRecord, Figures batch) {
     List<String> lines = new ArrayList<>();
     if (perRecord != null) {
-      lines.add(
-          line(
-              "per-record drain at least " + bound(PER_RECORD_DRAIN) + " the baseline's",
-              List.of(perRecord),
-              Figures::drainRatio,
-              Targets::ratio,
-              v -> v >= PER_RECORD_DRAIN));
-      lines.add(
-          line(
-              "per-record duplicates at least " + bound(DUPLICATES) + " the baseline's",
-              List.of(perRecord),
-              Figures::duplicatesRatio,
-              Targets::ratio,
-              v -> v >= DUPLICATES));
+      lines.add(atLeast("per-record drain", perRecord, Figures::drainRatio, PER_RECORD_DRAIN));
+      lines.add(atLeast("per-record duplicates", perRecord, Figures::duplicatesRatio, DUPLICATES));
     }
     if (batch != null) {
-      lines.add(
-          line(
-              "batch mode drain at least " + bound(BATCH_DRAIN) + " the baseline's",
-              List.of(batch),
-              Figures::drainRatio,
-              Targets::ratio,
-              v -> v >= BATCH_DRAIN));
+      lines.add(atLeast("batch mode drain", batch, Figures::drainRatio, BATCH_DRAIN));
     }
     List<Figures> services = new ArrayList<>();
     if (perRecord != null) {
@@ -105,6 +87,17 @@ final class Targets {
               v -> v <= PEAK_RSS_MB));
     }
     return lines;
+  }
+
+  /** A ratio to the baseline's that is to be at least {@code bound}. */
+  private static String atLeast(
+      String what, Figures system, ToDoubleFunction<Figures> ratio, double bound) {
+    return line(
+        what + " at least " + bound(bound) + " the baseline's",
+        List.of(system),
+        ratio,
+        Targets::ratio,
+        v -> v >= bound);
   }
 
   /**

@@ -400,18 +400,10 @@ final class RouteModelChecker {
       if (name == null) {
         return false;
       }
-      Optional<Class<?>> found = beanType(name);
-      if (found.isEmpty()) {
-        problem(
-            site,
-            name,
-            "no bean named '"
-                + name
-                + "' in the application"
-                + Suggestions.didYouMean(name, beanNames()));
+      type = checkBean(name, site);
+      if (type == null) {
         return false;
       }
-      type = found.get();
       shown = "bean '" + name + "' (" + type.getName() + ")";
     } else if (typeName != null && !typeName.isBlank()) {
       type = checkClass(typeName, site);
@@ -537,6 +529,22 @@ final class RouteModelChecker {
       return true;
     }
     String name = stripReferencePrefix(value);
+    Class<?> type = checkBean(name, site);
+    if (type == null) {
+      return false;
+    }
+    if (expected != null && type != Object.class && !expected.isAssignableFrom(type)) {
+      problem(
+          site,
+          name,
+          "bean '" + name + "' is a " + type.getName() + ", not a " + expected.getName());
+      return false;
+    }
+    return true;
+  }
+
+  /** The type of the bean of that name, reporting it when the application has none. */
+  private Class<?> checkBean(String name, Site site) {
     Optional<Class<?>> type = beanType(name);
     if (type.isEmpty()) {
       problem(
@@ -546,16 +554,9 @@ final class RouteModelChecker {
               + name
               + "' in the application"
               + Suggestions.didYouMean(name, beanNames()));
-      return false;
+      return null;
     }
-    if (expected != null && type.get() != Object.class && !expected.isAssignableFrom(type.get())) {
-      problem(
-          site,
-          name,
-          "bean '" + name + "' is a " + type.get().getName() + ", not a " + expected.getName());
-      return false;
-    }
-    return true;
+    return type.get();
   }
 
   private void checkExceptionClass(String raw, Site site) {

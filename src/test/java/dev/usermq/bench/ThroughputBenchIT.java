@@ -956,8 +956,8 @@ class ThroughputBenchIT {
             results.stream()
                 .map(r -> String.format(Locale.ROOT, "%s %.2f", runName(r), r.cpuSlowdown))
                 .collect(Collectors.joining(", "))));
-    out.append(targetsSection());
     out.append(processTable());
+    out.append(targetsSection());
     for (Result r : results) {
       if (!r.complete()) {
         out.append(String.format("%n%s: %s%n", runName(r), r.error != null ? r.error : r.missing));

@@ -3,9 +3,11 @@ package dev.usermq.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.DoubleFunction;
 import java.util.function.DoublePredicate;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * The service's throughput targets (docs/performance.md, "Where the targets stand"), read off a
@@ -38,10 +40,10 @@ final class Targets {
       double drainRatio,
       double duplicatesRatio,
       double startSeconds,
-      double peakRssKb) {
+      double peakRssMib) {
 
     double peakRssMb() {
-      return peakRssKb * 1024 / 1_000_000;
+      return peakRssMib * 1024 * 1024 / 1_000_000;
     }
   }
 
@@ -60,13 +62,7 @@ final class Targets {
     if (batch != null) {
       lines.add(atLeast("batch mode drain", batch, Figures::drainRatio, BATCH_DRAIN));
     }
-    List<Figures> services = new ArrayList<>();
-    if (perRecord != null) {
-      services.add(perRecord);
-    }
-    if (batch != null) {
-      services.add(batch);
-    }
+    List<Figures> services = Stream.of(perRecord, batch).filter(Objects::nonNull).toList();
     if (!services.isEmpty()) {
       lines.add(
           line(

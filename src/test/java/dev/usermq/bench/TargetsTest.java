@@ -7,13 +7,13 @@ import org.junit.jupiter.api.Test;
 
 class TargetsTest {
 
-  /** 290 MiB, as the service peaked in the benchmark: 304 MB. */
-  private static final double RSS_290_MIB = 290 * 1024;
+  /** As the service peaked in the benchmark: 304 MB. */
+  private static final double RSS_290_MIB = 290;
 
   @Test
   void everyTargetMetIsSaidWithItsFigures() {
     Figures perRecord = new Figures("usermq-default", 1.22, 1.44, 4.7, RSS_290_MIB);
-    Figures batch = new Figures("usermq-batch", 8.48, 3.99, 5.0, 297 * 1024);
+    Figures batch = new Figures("usermq-batch", 8.48, 3.99, 5.0, 297);
 
     assertThat(Targets.judge(perRecord, batch))
         .containsExactly(
@@ -27,7 +27,7 @@ class TargetsTest {
 
   @Test
   void aFigureOnTheWrongSideOfItsTargetMissesIt() {
-    Figures perRecord = new Figures("usermq-default", 0.93, 0.79, 6.8, 400 * 1_000_000 / 1024 + 1);
+    Figures perRecord = new Figures("usermq-default", 0.93, 0.79, 6.8, 381.5);
     Figures batch = new Figures("usermq-batch", 4.88, 3.0, 4.9, RSS_290_MIB);
 
     assertThat(Targets.judge(perRecord, batch))

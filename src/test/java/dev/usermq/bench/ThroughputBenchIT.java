@@ -95,7 +95,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ThroughputBenchIT {
 
-  private static final int RECORDS = Integer.getInteger("bench.records", 20_000);
+  /** The records of a drain the targets are set for. */
+  private static final int DEFAULT_RECORDS = 20_000;
+
+  private static final int RECORDS = Integer.getInteger("bench.records", DEFAULT_RECORDS);
   private static final int LATENCY_SECONDS = Integer.getInteger("bench.latency-seconds", 20);
   private static final int WARM_UP_RECORDS = Integer.getInteger("bench.warm-up-records", 10_000);
   private static final int TIMEOUT_SECONDS = Integer.getInteger("bench.timeout", 1800);
@@ -850,6 +853,11 @@ class ThroughputBenchIT {
 
   private static final Figure DUPLICATES = new Figure("%.0f", r -> r.duplicateRate, true);
 
+  private static final Figure START = new Figure("%.1f", r -> r.startSeconds, true);
+
+  private static final Figure PEAK_RSS_MIB =
+      new Figure("%.0f", r -> r.peakRssKb < 0 ? Double.NaN : r.peakRssKb / 1024.0, true);
+
   private static final Figure CPU = new Figure("%.2f", r -> r.cpuMsPerRecord, true);
 
   private static final List<Figure> FIGURES =
@@ -859,8 +867,8 @@ class ThroughputBenchIT {
           new Figure("%.0f", r -> r.p50 < 0 ? Double.NaN : r.p50, true),
           new Figure("%.0f", r -> r.p99 < 0 ? Double.NaN : r.p99, true),
           new Figure("%.0f", r -> r.latencyLoad, false),
-          new Figure("%.1f", r -> r.startSeconds, true),
-          new Figure("%.0f", r -> r.peakRssKb < 0 ? Double.NaN : r.peakRssKb / 1024.0, true),
+          START,
+          PEAK_RSS_MIB,
           CPU,
           new Figure("%.2f", r -> r.machineCpuMsPerRecord, true));
 
@@ -916,8 +924,7 @@ class ThroughputBenchIT {
                   Locale.ROOT,
                   "%s, drain by round: %s%n",
                   sut.key,
-                  results.stream()
-                      .filter(r -> r.sut == sut)
+                  runsOf(sut).stream()
                       .map(r -> cell(DRAIN.value().applyAsDouble(r), DRAIN, ratio(r, DRAIN)))
                       .collect(Collectors.joining(", "))));
         }
@@ -977,32 +984,36 @@ class ThroughputBenchIT {
       return "";
     }
     boolean asSet =
-        RECORDS == 20_000
+        RECORDS == DEFAULT_RECORDS
             && WARM_UP_RECORDS > 0
-            && System.getProperty("bench.jvm-options", "").isBlank();
+            && jvmOptions(null, null).equals(CHART_JVM_OPTIONS)
+            && System.getProperty(Procs.SERVICE_JAVA_HOME) == null;
     return String.format(
             Locale.ROOT,
             "%nTargets (docs/performance.md), on %s%s:%n%n",
             ROUNDS == 1 ? "this round's figures" : "the medians of the rounds",
             asSet
                 ? ""
-                : "; they are set for 20,000 records after a warm-up, with the chart's JVM"
-                    + " options only, which this run does not have")
+                : String.format(
+                    Locale.ROOT,
+                    "; they are set for %,d records after a warm-up, with the chart's JVM options"
+                        + " only, on the JDK running the tests, which this run does not have",
+                    DEFAULT_RECORDS))
         + lines.stream().map(l -> "- " + l + "\n").collect(Collectors.joining());
   }
 
   /** A system's figures as the targets read them; null when it did not run. */
   private Targets.Figures targetFigures(Sut sut) {
-    List<Result> runs = results.stream().filter(r -> r.sut == sut).toList();
+    List<Result> runs = runsOf(sut);
     if (runs.isEmpty()) {
       return null;
     }
     return new Targets.Figures(
         sut.key,
-        median(runs.stream().mapToDouble(r -> ratio(r, DRAIN))),
-        median(runs.stream().mapToDouble(r -> ratio(r, DUPLICATES))),
-        median(runs.stream().mapToDouble(r -> r.startSeconds)),
-        median(runs.stream().mapToDouble(r -> r.peakRssKb < 0 ? Double.NaN : r.peakRssKb)));
+        medianRatio(runs, DRAIN),
+        medianRatio(runs, DUPLICATES),
+        median(runs, START),
+        median(runs, PEAK_RSS_MIB));
   }
 
   /**
@@ -1131,18 +1142,31 @@ class ThroughputBenchIT {
   private String medianTable() {
     StringBuilder out = new StringBuilder(TABLE_HEAD);
     for (Sut sut : systems()) {
-      List<Result> runs = results.stream().filter(r -> r.sut == sut).toList();
+      List<Result> runs = runsOf(sut);
       out.append("| ").append(sut.label);
       for (Figure f : FIGURES) {
-        double value = median(runs.stream().mapToDouble(f.value()));
-        double ratio = median(runs.stream().mapToDouble(r -> ratio(r, f)));
-        out.append(" | ").append(cell(value, f, ratio));
+        out.append(" | ").append(cell(median(runs, f), f, medianRatio(runs, f)));
       }
       out.append(" | ")
           .append(runs.stream().allMatch(Result::complete) ? "yes" : "NO")
           .append(" |\n");
     }
     return out.toString();
+  }
+
+  /** A system's results, one a round. */
+  private List<Result> runsOf(Sut sut) {
+    return results.stream().filter(r -> r.sut == sut).toList();
+  }
+
+  /** The median of a figure over the runs. */
+  private static double median(List<Result> runs, Figure f) {
+    return median(runs.stream().mapToDouble(f.value()));
+  }
+
+  /** The median of a figure's ratios to the baseline of each run's round. */
+  private double medianRatio(List<Result> runs, Figure f) {
+    return median(runs.stream().mapToDouble(r -> ratio(r, f)));
   }
 
   /** The median of the numbers that are not NaN; NaN when there are none. */

@@ -16,8 +16,9 @@ import org.springframework.validation.annotation.Validated;
  *     local run starts an embedded stub
  * @param deadline deadline of every call; a call past it counts as authz being unavailable
  * @param plaintext false to speak TLS to the target
- * @param deliveryConcurrency the most authz calls made at once by the delivery of a batch's
- *     commands (batch mode), each user's commands one at a time, in order
+ * @param deliveryConcurrency the most authz calls made at once by the delivery of several users'
+ *     commands (the background delivery behind the records, a batch's in batch mode), each user's
+ *     commands one at a time, in order
  */
 @Validated
 @ConfigurationProperties("authz")

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,8 +52,9 @@ import org.springframework.transaction.support.TransactionOperations;
  *       the records after it go on together. A dependency that is down fails the batch.
  *   <li>{@link #events}: the events of the batch, sent together by the route and acknowledged once;
  *       {@link #eventsSent} hands them to the delivery marks.
- *   <li>{@link #finish}: the authz commands of the batch's users delivered in one transaction, the
- *       cache refreshed, the processed ids written to Redis in one pipeline, the counts.
+ *   <li>{@link #finish}: the batch's users with authz commands handed to the background delivery
+ *       ({@link AuthzDeliveryQueue}: the batch does not wait for authz), the cache refreshed, the
+ *       processed ids written to Redis in one pipeline, the counts.
  *   <li>{@link #commit}: one offset commit a partition, after the batch is done.
  * </ol>
  *
@@ -76,7 +76,7 @@ public class AuthMsgBatch {
   private final TransactionOperations tx;
   private final DeadLetterAwareIdempotentRepository processedIds;
   private final ProcessingStats stats;
-  private final AuthzCommandDelivery authz;
+  private final AuthzDeliveryQueue authz;
   private final DeliveryMarks marks;
   private final OutboxRelay outbox;
   private final ProducerTemplate producer;
@@ -91,7 +91,7 @@ public class AuthMsgBatch {
       TransactionOperations tx,
       DeadLetterAwareIdempotentRepository processedIds,
       ProcessingStats stats,
-      AuthzCommandDelivery authz,
+      AuthzDeliveryQueue authz,
       DeliveryMarks marks,
       OutboxRelay outbox,
       ProducerTemplate producer,
@@ -231,23 +231,15 @@ public class AuthMsgBatch {
   }
 
   /**
-   * After the events: delivers the authz commands of the batch's users (one transaction), refreshes
-   * the cache of the users written, writes the processed ids to Redis (one pipeline) and counts
-   * every record.
+   * After the events: hands the users of the batch's authz commands to the background delivery,
+   * refreshes the cache of the users written, writes the processed ids to Redis (one pipeline) and
+   * counts every record.
    */
-  public void finish(Batch batch, Exchange exchange) throws Exception {
-    Set<Long> users = new LinkedHashSet<>();
+  public void finish(Batch batch) {
     for (AuthMsgResult result : batch.results()) {
       if (!result.authzCommands().isEmpty()) {
-        users.add(result.userId());
+        authz.handOver(result.userId());
       }
-    }
-    try {
-      authz.deliverPendingOf(users);
-    } catch (Exception e) {
-      outbox.inlineFailed("authz", "of users " + users, e, exchange);
-    }
-    for (AuthMsgResult result : batch.results()) {
       logic.refreshCache(result);
     }
     // as the per-record route's idempotent consumer: a dead-lettered record's id is not written,

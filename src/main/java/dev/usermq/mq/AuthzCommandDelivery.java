@@ -5,6 +5,7 @@ import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzSrv;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -97,30 +99,24 @@ public class AuthzCommandDelivery {
   }
 
   /**
-   * {@link #deliverPendingOf(long)} the user of the command: for a route whose body is the command,
-   * which Camel binds by type, where a parameter expression would be evaluated again for every
-   * command.
+   * Delivers every pending command of the users in one transaction that holds their row locks (the
+   * users handed to the background delivery); returns how many. Each user's commands go in id
+   * order, one at a time; the users go at once, in rounds: the first pending command of each user,
+   * then the second of each, and so on, each round's calls made together ({@code
+   * authz.delivery-concurrency} at most at a time), each in the user's trace context ({@code
+   * traceOf}: that of the record that committed the commands). A command that fails for a reason of
+   * its own (authz refused it) stops its user's delivery only: that user's later commands stay
+   * pending behind it, for the relay, and the other users' are delivered. A transient failure
+   * (authz down or slow) ends the delivery: no call starts after it (each would wait for it too),
+   * those in flight finish. The failure of the lowest command id is thrown after the delivered ones
+   * are handed to the marks.
    */
-  public int deliverPendingFrom(AuthzCommandRow command) {
-    return deliverPendingOf(command.userId());
-  }
-
-  /**
-   * Delivers every pending command of the users in one transaction that holds their row locks (a
-   * batch's users); returns how many. Each user's commands go in id order, one at a time; the users
-   * go at once, in rounds: the first pending command of each user, then the second of each, and so
-   * on, each round's calls made together ({@code authz.delivery-concurrency} at most at a time). A
-   * command that fails for a reason of its own (authz refused it) stops its user's delivery only:
-   * that user's later commands stay pending behind it, for the relay, and the other users' are
-   * delivered. A transient failure (authz down or slow) ends the delivery: no call starts after it
-   * (each would wait for it too), those in flight finish. The failure of the lowest command id is
-   * thrown after the delivered ones are handed to the marks.
-   */
-  public int deliverPendingOf(Collection<Long> userIds) {
+  public int deliverPendingOf(Collection<Long> userIds, Function<Long, Context> traceOf) {
     if (userIds.isEmpty()) {
       return 0;
     }
-    Delivery delivery = tx.execute(status -> deliverInRounds(commands.lockPendingOfUsers(userIds)));
+    Delivery delivery =
+        tx.execute(status -> deliverInRounds(commands.lockPendingOfUsers(userIds), traceOf));
     marks.commandsDone(delivery.done());
     if (delivery.failure() != null) {
       throw delivery.failure();
@@ -167,7 +163,7 @@ public class AuthzCommandDelivery {
     return new Delivery(done, null);
   }
 
-  private Delivery deliverInRounds(List<AuthzCommandRow> pending) {
+  private Delivery deliverInRounds(List<AuthzCommandRow> pending, Function<Long, Context> traceOf) {
     Map<Long, List<AuthzCommandRow>> byUser = new LinkedHashMap<>();
     for (AuthzCommandRow command : pending) {
       byUser.computeIfAbsent(command.userId(), u -> new ArrayList<>()).add(command);
@@ -190,7 +186,10 @@ public class AuthzCommandDelivery {
       }
       List<CompletableFuture<Call>> results = new ArrayList<>(calls.size());
       for (AuthzCommandRow command : calls) {
-        results.add(CompletableFuture.supplyAsync(() -> call(command, seenDown), this.calls));
+        // the call pool runs each call in the context current when it was handed over
+        try (Scope trace = traceOf.apply(command.userId()).makeCurrent()) {
+          results.add(CompletableFuture.supplyAsync(() -> call(command, seenDown), this.calls));
+        }
       }
       for (int i = 0; i < calls.size(); i++) {
         AuthzCommandRow command = calls.get(i);

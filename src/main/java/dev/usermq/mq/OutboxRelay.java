@@ -5,6 +5,7 @@ import dev.usermq.repository.model.OutboxRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
@@ -143,6 +144,36 @@ public class OutboxRelay {
   public void inlineFailed(String type, String rows, Exception failure, Exchange exchange)
       throws Exception {
     failed(type, rows, failure, exchange);
+  }
+
+  /**
+   * The background delivery of users' authz commands failed ({@link AuthzDeliveryQueue}); it is
+   * counted and logged.
+   *
+   * @param users the users the delivery was for
+   * @return whether the failure is transient (authz down or slow): then the delivery is tried again
+   *     after a pause; any other failure leaves the commands to the relay
+   */
+  boolean queuedAuthzFailed(Collection<Long> users, RuntimeException failure) {
+    failures("authz", "inline").increment();
+    boolean isTransient = classifier.isTransient(failure);
+    String which = "of users " + clip(users);
+    if (isTransient) {
+      log.warn(
+          "authz commands {} not delivered, tried again after a pause: {}",
+          which,
+          failure.toString());
+    } else {
+      log.error("authz commands {} not delivered, left for the relay", which, failure);
+    }
+    return isTransient;
+  }
+
+  /** The first ids of many, for a log line. */
+  private static String clip(Collection<Long> ids) {
+    return ids.size() <= 20
+        ? ids.toString()
+        : ids.stream().limit(20).toList() + " and " + (ids.size() - 20) + " more";
   }
 
   /**

@@ -92,7 +92,7 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     AuthMsg register = Msgs.register("wechat", openId);
     produce(register);
     long userId = awaitOutcome(register, "APPLIED").userOf("wechat", openId).orElseThrow();
-    // granted right after the commit
+    // granted behind the record
     await().atMost(WAIT).until(() -> authzStub.rolesOf(userId).contains("member"));
     assertThat(authzStub.rolesOf(userId)).containsExactly("member");
 
@@ -311,24 +311,37 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
   }
 
   @Test
-  void whileAuthzIsUnavailableTheMessageIsRetriedAndAppliedOnceAuthzIsBack() throws Exception {
+  void whileAuthzIsUnavailableGrantsWaitBehindTheRecordsAndABindPausesConsumption()
+      throws Exception {
+    AuthMsg member = Msgs.register("wechat", Msgs.openId());
+    produce(member);
+    long memberId = awaitOutcome(member, "APPLIED").userOf("wechat", member.getOpenId()).get();
+    await().atMost(WAIT).until(() -> authzStub.rolesOf(memberId).contains("member"));
     int port = embeddedAuthz.getPort();
     embeddedAuthz.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+
+    // a REGISTER does not wait for authz: it is applied, its grant committed and pending
     String openId = Msgs.openId();
     AuthMsg register = Msgs.register("wechat", openId);
     produce(register);
+    awaitOutcome(register, "APPLIED");
+    long pendingUser = db.userOf("wechat", openId).orElseThrow();
+    assertThat(guard.isPaused(CONSUMER)).isFalse();
+    assertThat(authzStub.rolesOf(pendingUser)).isEmpty();
 
-    // consumption pauses instead of burning retries: the work is committed, its grant waits for
-    // authz, nothing is dead-lettered
+    // a BIND asks authz before its transaction: consumption pauses instead of burning retries,
+    // nothing is committed or dead-lettered
+    String appleId = Msgs.openId();
+    AuthMsg bind = Msgs.bind(memberId, "apple", appleId);
+    produce(bind);
     await().atMost(WAIT).until(() -> guard.isPaused(CONSUMER));
     await()
         .atMost(WAIT)
         .until(() -> camel.getRouteController().getRouteStatus(CONSUMER) == ServiceStatus.Stopped);
     // and stays paused while authz is down
     await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> guard.isPaused(CONSUMER));
-    assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
-    long pendingUser = db.userOf("wechat", openId).orElseThrow();
-    assertThat(authzStub.rolesOf(pendingUser)).isEmpty();
+    assertThat(db.ledgerRows(bind.getMessageId())).isZero();
+    assertThat(db.pendingAuthzCommands(pendingUser)).containsExactly("GRANT_ROLE");
 
     restartedAuthz =
         Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
@@ -337,14 +350,18 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
             .start();
     await().atMost(WAIT).until(() -> authzStub.rolesOf(pendingUser).contains("member"));
     assertThat(authzStub.rolesOf(pendingUser)).containsExactly("member");
+    awaitOutcome(bind, "APPLIED");
+    assertThat(db.userOf("apple", appleId)).contains(memberId);
     assertThat(db.ledgerRows(register.getMessageId())).isEqualTo(1);
     await().atMost(WAIT).until(() -> !guard.isPaused(CONSUMER));
     assertThat(camel.getRouteController().getRouteStatus(CONSUMER))
         .isEqualTo(ServiceStatus.Started);
-    assertThat(
-            kafka.matching(
-                on("user.auth.dlq").and(r -> Arrays.equals(r.value(), register.toByteArray()))))
-        .isEmpty();
+    for (AuthMsg msg : List.of(register, bind)) {
+      assertThat(
+              kafka.matching(
+                  on("user.auth.dlq").and(r -> Arrays.equals(r.value(), msg.toByteArray()))))
+          .isEmpty();
+    }
   }
 
   @Test

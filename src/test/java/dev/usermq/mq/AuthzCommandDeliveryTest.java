@@ -18,6 +18,7 @@ import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.AuthzCommandRow;
 import dev.usermq.repository.rpc.AuthzCallException;
 import dev.usermq.repository.rpc.AuthzSrv;
+import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -160,7 +161,9 @@ class AuthzCommandDeliveryTest {
 
     // the calls of a round wait for a free thread: those that would start after authz was seen
     // down (each would wait for its deadline too) are not made
-    assertThatThrownBy(() -> oneCallAtATime.deliverPendingOf(List.of(USER, OTHER))).isSameAs(down);
+    assertThatThrownBy(
+            () -> oneCallAtATime.deliverPendingOf(List.of(USER, OTHER), user -> Context.root()))
+        .isSameAs(down);
 
     verify(authz, never()).grantRole(OTHER, "member");
     verify(marks).commandsDone(List.of());
@@ -229,7 +232,7 @@ class AuthzCommandDeliveryTest {
                 command(2, AuthzCommandRow.grantRole("n", OTHER, "member")),
                 command(3, revoke()),
                 command(4, AuthzCommandRow.revokeRoles("n", OTHER))));
-    return delivery.deliverPendingOf(List.of(USER, OTHER));
+    return delivery.deliverPendingOf(List.of(USER, OTHER), user -> Context.root());
   }
 
   @Test

@@ -1,12 +1,16 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.after;
 import static org.mockito.Mockito.doNothing;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -68,7 +72,8 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
     long userId = db.userOf("wechat", openId).orElseThrow();
     assertThat(db.userStatus(userId)).isEqualTo(1);
     assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
-    verify(authz).grantRole(userId, "member");
+    // behind the record, by the background delivery
+    verify(authz, timeout(5_000)).grantRole(userId, "member");
     Message event = userTopic.getReceivedExchanges().get(0).getMessage();
     assertThat(UserCountReq.parseFrom(event.getBody(byte[].class)).getUserId()).isEqualTo(userId);
     assertThat(event.getHeaders())
@@ -82,7 +87,7 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
   }
 
   @Test
-  void aNewRecordIsTwoTransactionsTheFirstClaimingItsLedgerRowBeforeAnyRead() {
+  void aNewRecordIsOneTransactionClaimingItsLedgerRowBeforeAnyRead() {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     int mark = statements.callsMark();
 
@@ -100,12 +105,8 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
             "INSERT authz_command",
             "INSERT outbox",
             "UPDATE auth_msg",
-            // committed by the switch back to auto-commit (MySqlTransactionManager)
-            "SET autocommit=1",
-            // the grant's delivery, its rows locked at READ COMMITTED, the connections' level:
-            // nothing sets it, and the switch back commits
-            "<setAutoCommit false>",
-            "SELECT authz_command",
+            // committed by the switch back to auto-commit (MySqlTransactionManager); the grant is
+            // delivered behind it, on the background delivery's thread and connection
             "SET autocommit=1");
   }
 
@@ -210,7 +211,7 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
     orderTopic.assertIsSatisfied();
     userTopic.assertIsSatisfied();
     assertThat(db.userStatus(userId)).isEqualTo(2);
-    verify(authz).revokeRoles(userId);
+    verify(authz, timeout(5_000)).revokeRoles(userId);
     Message cancel = orderTopic.getReceivedExchanges().get(0).getMessage();
     CancelUserOrdersReq req = CancelUserOrdersReq.parseFrom(cancel.getBody(byte[].class));
     assertThat(req.getUserId()).isEqualTo(userId);
@@ -266,7 +267,8 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     send(msg);
     // its event and grant are marked delivered in the database (an unmarked one is sent again)
-    deliveryMarks.flush();
+    long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
+    awaitDelivered(userId);
     redis.delete("user:msg:processed:" + msg.getMessageId());
     MockEndpoint.resetMocks(camel);
     handled.expectedMessageCount(1);
@@ -277,7 +279,8 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
     handled.assertIsSatisfied();
     userTopic.assertIsSatisfied();
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
-    verify(authz).grantRole(anyLong(), eq("member"));
+    // nothing handed over for the background delivery: the grant once, from the first copy
+    verify(authz, after(300)).grantRole(userId, "member");
   }
 
   static Stream<Arguments> badInput() {
@@ -356,31 +359,35 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
 
   @Test
   void transientAuthzFailureIsRetriedAndThenApplied() throws Exception {
+    long userId = registered("wechat", Msgs.openId());
+    MockEndpoint.resetMocks(camel);
     doThrow(new DependencyUnavailableException("authz down", null))
         .doThrow(new DependencyUnavailableException("authz down", null))
-        .doNothing()
+        .doReturn(true)
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, "user.third_auth.bind");
     String openId = Msgs.openId();
-    AuthMsg msg = Msgs.register("wechat", openId);
+    AuthMsg msg = Msgs.bind(userId, "apple", openId);
     dlq.expectedMessageCount(0);
     pause.expectedMessageCount(0);
 
     send(msg);
 
     assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
-    assertThat(db.userOf("wechat", openId)).isPresent();
+    assertThat(db.userOf("apple", openId)).contains(userId);
     dlq.assertIsSatisfied();
     pause.assertIsSatisfied();
   }
 
   @Test
   void lastingTransientFailureIsHandedBackToTheConsumerAndNeverDeadLettered() throws Exception {
+    long userId = registered("wechat", Msgs.openId());
+    MockEndpoint.resetMocks(camel);
     doThrow(new DependencyUnavailableException("authz down", null))
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, "user.third_auth.bind");
     String openId = Msgs.openId();
-    AuthMsg msg = Msgs.register("wechat", openId);
+    AuthMsg msg = Msgs.bind(userId, "apple", openId);
     dlq.expectedMessageCount(0);
     pause.expectedMessageCount(1);
 
@@ -390,19 +397,45 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
         .hasAtLeastOneElementOfType(DependencyUnavailableException.class);
     dlq.assertIsSatisfied();
     pause.assertIsSatisfied();
-    // the work is committed; its grant waits for authz, and the record is not remembered as done
-    assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
-    long userId = db.userOf("wechat", openId).orElseThrow();
-    assertThat(pendingAuthzCommands(userId)).containsExactly("GRANT_ROLE");
+    // nothing committed, and the record is not remembered as done
+    assertThat(db.ledgerRows(msg.getMessageId())).isZero();
     assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isFalse();
 
-    // the consumer reads the record again once authz is back: the ledger knows it, the grant goes
-    doNothing().when(authz).grantRole(anyLong(), eq("member"));
+    // the consumer reads the record again once authz is back
+    doReturn(true).when(authz).checkPermission(userId, "user.third_auth.bind");
     send(msg);
-    verify(authz, org.mockito.Mockito.atLeastOnce()).grantRole(userId, "member");
-    // marked done behind the record, with the marks of other records
-    deliveryMarks.flush();
-    assertThat(pendingAuthzCommands(userId)).isEmpty();
+    assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+    assertThat(db.userOf("apple", openId)).contains(userId);
+  }
+
+  @Test
+  void aGrantWaitsForAuthzBehindTheRecordWhileTheConsumerGoesOn() throws Exception {
+    doThrow(new DependencyUnavailableException("authz down", null))
+        .when(authz)
+        .grantRole(anyLong(), eq("member"));
+    String openId = Msgs.openId();
+    AuthMsg msg = Msgs.register("wechat", openId);
+    dlq.expectedMessageCount(0);
+    pause.expectedMessageCount(0);
+    double failures = inlineAuthzFailures();
+
+    Exchange result = producer.send(IN, e -> fill(e, msg));
+
+    // the record is done: applied, remembered, its offset free to be committed
+    assertThat(result.getException()).isNull();
+    dlq.assertIsSatisfied();
+    pause.assertIsSatisfied();
+    assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
+    assertThat(redis.hasKey("user:msg:processed:" + msg.getMessageId())).isTrue();
+    long userId = db.userOf("wechat", openId).orElseThrow();
+    // its grant is committed and tried again after a pause, for as long as authz is down
+    verify(authz, timeout(5_000).atLeast(2)).grantRole(userId, "member");
+    assertThat(pendingAuthzCommands(userId)).containsExactly("GRANT_ROLE");
+    assertThat(inlineAuthzFailures()).isGreaterThan(failures);
+
+    // authz is back: the grant goes
+    doNothing().when(authz).grantRole(anyLong(), eq("member"));
+    awaitDelivered(userId);
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
   }
 
@@ -466,8 +499,9 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
 
     send(Msgs.register("wechat", openId));
     long userId = db.userOf("wechat", openId).orElseThrow();
-    deliveryMarks.flush();
+    awaitDelivered(userId);
     send(Msgs.deactivate(userId));
+    awaitDelivered(userId);
 
     assertThat(seenByAuthz).containsExactly("grant:1", "revoke:2");
   }
@@ -483,10 +517,12 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
         .revokeRoles(anyLong());
     String openId = Msgs.openId();
 
-    // the grant's mark is still waiting for the next flush when the deactivation comes
+    // the grant is delivered; its mark still waits for the next flush when the deactivation comes
     send(Msgs.register("wechat", openId));
     long userId = db.userOf("wechat", openId).orElseThrow();
+    await().atMost(java.time.Duration.ofSeconds(5)).until(() -> seenByAuthz.size() == 1);
     send(Msgs.deactivate(userId));
+    await().atMost(java.time.Duration.ofSeconds(5)).until(() -> seenByAuthz.size() == 3);
 
     assertThat(seenByAuthz).containsExactly("grant", "grant", "revoke");
     assertThat(pendingAuthzCommands(userId)).isEmpty();
@@ -515,9 +551,9 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
     send(msg);
 
     long userId = db.userOf("wechat", openId).orElseThrow();
+    // tried again after a pause
+    awaitDelivered(userId);
     assertThat(granted).as("every granted user exists in MySQL").containsExactly(userId);
-    deliveryMarks.flush();
-    assertThat(pendingAuthzCommands(userId)).isEmpty();
     assertThat(db.outcome(msg.getMessageId())).contains("APPLIED");
   }
 
@@ -555,8 +591,8 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
     // the record was not committed: the restarted consumer reads it again
     send(msg);
 
+    awaitDelivered(userId);
     verify(authz).grantRole(userId, "member");
-    assertThat(pendingAuthzCommands(userId)).isEmpty();
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
   }
 
@@ -604,24 +640,25 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
 
   @Test
   void transientRetriesAreCountedAndARecordHandedBackIsTimedAsFailed() {
+    long userId = registered("wechat", Msgs.openId());
     doThrow(new DependencyUnavailableException("authz down", null))
         .doThrow(new DependencyUnavailableException("authz down", null))
-        .doNothing()
+        .doReturn(true)
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, "user.third_auth.bind");
     double transientRetries = counter("usermq.auth.retries", "kind", "transient");
 
-    send(Msgs.register("wechat", Msgs.openId()));
+    send(Msgs.bind(userId, "apple", Msgs.openId()));
 
     assertThat(counter("usermq.auth.retries", "kind", "transient")).isEqualTo(transientRetries + 2);
 
     doThrow(new DependencyUnavailableException("authz down", null))
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, "user.third_auth.bind");
     long failed = timed("failed");
     double retries = counter("usermq.auth.retries", "kind", "transient");
 
-    producer.send(IN, e -> fill(e, Msgs.register("wechat", Msgs.openId())));
+    producer.send(IN, e -> fill(e, Msgs.bind(userId, "apple", Msgs.openId())));
 
     // retry.transient.redeliveries=3 in this test
     assertThat(counter("usermq.auth.retries", "kind", "transient")).isEqualTo(retries + 3);
@@ -670,6 +707,21 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
         return rs.next() ? rs.getInt(1) : 0;
       }
     }
+  }
+
+  private double inlineAuthzFailures() {
+    return meters
+        .get("usermq.outbox.failures")
+        .tags("type", "authz", "path", "inline")
+        .counter()
+        .count();
+  }
+
+  /** Waits until the user's authz commands are delivered behind the records and marked done. */
+  private void awaitDelivered(long userId) {
+    await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> pendingAuthzCommands(userId).isEmpty());
   }
 
   private double counter(String name, String tag, String value) {

@@ -1,13 +1,12 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.DependencyUnavailableException;
+import dev.usermq.support.Db;
 import dev.usermq.support.Msgs;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,10 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A protobuf parse failure is a {@code PARSE_ERROR} only when it is the record's: one inside a
- * dependency's reply (gRPC wraps it in {@code INTERNAL}) is the dependency's fault, handed back to
- * the consumer like any transient failure and never dead-lettered.
+ * dependency's reply (gRPC wraps it in {@code INTERNAL}; here authz's answer to BIND's
+ * CheckPermission) is the dependency's fault, handed back to the consumer like any transient
+ * failure and never dead-lettered.
  */
 class DependencyReplyParseErrorRouteTest extends RouteTestBase {
+
+  private static final String BIND_PERMISSION = "user.third_auth.bind";
 
   private MockEndpoint dlq;
   private MockEndpoint pause;
@@ -44,36 +46,32 @@ class DependencyReplyParseErrorRouteTest extends RouteTestBase {
 
   @Test
   void anAuthzReplyThatDoesNotParseIsHandedBackNotDeadLettered() throws Exception {
-    doThrow(new DependencyUnavailableException("authz GrantRole: INTERNAL", unparsableReply()))
+    long userId = registered();
+    doThrow(
+            new DependencyUnavailableException(
+                "authz CheckPermission: INTERNAL", unparsableReply()))
         .when(authz)
-        .grantRole(anyLong(), eq("member"));
+        .checkPermission(userId, BIND_PERMISSION);
     dlq.expectedMessageCount(0);
     pause.expectedMessageCount(1);
 
-    Exchange result = producer.send(IN, e -> fill(e, Msgs.register("wechat", Msgs.openId())));
+    Exchange result = producer.send(IN, e -> fill(e, Msgs.bind(userId, "apple", Msgs.openId())));
 
-    // the grant is delivered after the commit, by the publishing split, which wraps the failure
-    assertThat(result.getException())
-        .satisfiesAnyOf(
-            e -> assertThat(e).isInstanceOf(DependencyUnavailableException.class),
-            e -> assertThat(e).hasCauseInstanceOf(DependencyUnavailableException.class));
+    assertThat(result.getException()).isInstanceOf(DependencyUnavailableException.class);
     pause.assertIsSatisfied();
     dlq.assertIsSatisfied();
   }
 
   @Test
   void aBareGrpcInternalAroundAParseFailureIsHandedBackNotDeadLettered() throws Exception {
-    doThrow(unparsableReply()).when(authz).grantRole(anyLong(), eq("member"));
+    long userId = registered();
+    doThrow(unparsableReply()).when(authz).checkPermission(userId, BIND_PERMISSION);
     dlq.expectedMessageCount(0);
     pause.expectedMessageCount(1);
 
-    Exchange result = producer.send(IN, e -> fill(e, Msgs.register("wechat", Msgs.openId())));
+    Exchange result = producer.send(IN, e -> fill(e, Msgs.bind(userId, "apple", Msgs.openId())));
 
-    // the grant is delivered after the commit, by the publishing split, which wraps the failure
-    assertThat(result.getException())
-        .satisfiesAnyOf(
-            e -> assertThat(e).isInstanceOf(StatusRuntimeException.class),
-            e -> assertThat(e).hasCauseInstanceOf(StatusRuntimeException.class));
+    assertThat(result.getException()).isInstanceOf(StatusRuntimeException.class);
     pause.assertIsSatisfied();
     dlq.assertIsSatisfied();
   }
@@ -91,6 +89,14 @@ class DependencyReplyParseErrorRouteTest extends RouteTestBase {
         });
 
     dlq.assertIsSatisfied();
+  }
+
+  private long registered() {
+    AuthMsg register = Msgs.register("wechat", Msgs.openId());
+    Exchange result = producer.send(IN, e -> fill(e, register));
+    assertThat(result.getException()).isNull();
+    MockEndpoint.resetMocks(camel);
+    return new Db(jdbc).userOf("wechat", register.getOpenId()).orElseThrow();
   }
 
   private static void fill(Exchange e, AuthMsg msg) {

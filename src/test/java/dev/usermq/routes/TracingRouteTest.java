@@ -1,6 +1,7 @@
 package dev.usermq.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.usermq.App;
 import dev.usermq.embedded.AuthzStubService;
@@ -19,6 +20,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -184,6 +186,14 @@ class TracingRouteTest {
         camel.getEndpoint("mock:handle-auth-msg", MockEndpoint.class).getReceivedExchanges().get(0);
     assertThat(handled.getVariable("mdcTraceId")).as("traceId in the log").isEqualTo(TRACE_ID);
 
+    // the grant is delivered behind the record, in the record's trace
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                exportedSpans().stream()
+                    .anyMatch(
+                        span -> span.getName().equals("shared.authz.v1.AuthzService/GrantRole")));
     Metadata grantRole = authzCalls.get(0);
     String authzTraceparent =
         grantRole.get(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER));
@@ -196,14 +206,23 @@ class TracingRouteTest {
   }
 
   /**
-   * Batch mode makes a batch's authz calls at once on threads of their own: each still carries the
-   * batch's trace, under the span of the batch's route.
+   * The background delivery makes a batch's authz calls at once on threads of their own: each still
+   * carries the batch's trace, under the span of the batch's route.
    */
   @Test
   void theAuthzCallsOfABatchMadeAtOnceCarryTheBatchsTrace() throws Exception {
     Exchange result = sendBatchOfRegisters(3);
 
     assertThat(result.getException()).isNull();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                exportedSpans().stream()
+                        .filter(
+                            span -> span.getName().equals("shared.authz.v1.AuthzService/GrantRole"))
+                        .count()
+                    == 3);
     assertThat(authzCalls).hasSize(3);
     List<SpanData> exported = exportedSpans();
     String batchTrace = traceOfTheBatch(exported);

@@ -1,0 +1,243 @@
+package dev.usermq.mq;
+
+import dev.usermq.config.RetryProperties;
+import dev.usermq.logic.SideEffects;
+import dev.usermq.repository.model.AuthzCommandRow;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers the authz commands of committed records in the background, so that a record does not
+ * wait for authz: the per-record route hands over the users whose commands it committed, and one
+ * thread delivers the pending commands of every user handed over meanwhile, in one locking
+ * transaction ({@link AuthzCommandDelivery#deliverPendingOf(java.util.Collection)}: each user's in
+ * order, the users at once).
+ *
+ * <p>The commands are in the database before they are handed over, so nothing here needs to be
+ * kept: a transient failure (authz down or slow) hands the users over again after a pause that
+ * doubles from {@code retry.transient.initial-delay} up to {@code retry.transient.max-delay}; a
+ * failure of a command of its own leaves that user's commands to the outbox relay, as does a crash
+ * and a full queue ({@value #CAPACITY} users). Stopping delivers what is handed over by then, once.
+ */
+@Component
+public class AuthzDeliveryQueue implements SmartLifecycle {
+
+  /** Users handed over and not yet taken, at most; more are left to the relay. */
+  static final int CAPACITY = 100_000;
+
+  /** Users delivered by one transaction at most. */
+  static final int BATCH = 500;
+
+  private static final Logger log = LoggerFactory.getLogger(AuthzDeliveryQueue.class);
+
+  private final AuthzCommandDelivery delivery;
+  private final OutboxRelay relay;
+  private final Duration initialPause;
+  private final Duration maxPause;
+  private final BlockingQueue<HandedOver> users = new LinkedBlockingQueue<>(CAPACITY);
+  private final AtomicBoolean full = new AtomicBoolean();
+  private volatile CountDownLatch stopping;
+  private Thread thread;
+
+  @Autowired
+  public AuthzDeliveryQueue(
+      AuthzCommandDelivery delivery,
+      OutboxRelay relay,
+      RetryProperties retry,
+      MeterRegistry meters) {
+    this(
+        delivery,
+        relay,
+        retry.transientFaults().initialDelay(),
+        retry.transientFaults().maxDelay(),
+        meters);
+  }
+
+  AuthzDeliveryQueue(
+      AuthzCommandDelivery delivery,
+      OutboxRelay relay,
+      Duration initialPause,
+      Duration maxPause,
+      MeterRegistry meters) {
+    this.delivery = delivery;
+    this.relay = relay;
+    this.initialPause = initialPause;
+    this.maxPause = maxPause;
+    Gauge.builder("usermq.authz.delivery.queued", users, BlockingQueue::size)
+        .description("Users whose committed authz commands wait for the background delivery")
+        .register(meters);
+  }
+
+  /** Hands over the users of the side effects' authz commands, once they are committed. */
+  public void deliverLater(SideEffects committed) {
+    for (AuthzCommandRow command : committed.authzCommands()) {
+      handOver(command.userId());
+    }
+  }
+
+  /**
+   * Hands over a user whose authz commands are committed; the calls that deliver them are made in
+   * the current trace context.
+   */
+  public void handOver(long userId) {
+    handOver(new HandedOver(userId, Context.current()));
+  }
+
+  private void handOver(HandedOver user) {
+    if (users.offer(user)) {
+      full.set(false);
+    } else if (full.compareAndSet(false, true)) {
+      log.warn(
+          "{} users wait for the authz delivery; the commands of more are left for the relay",
+          CAPACITY);
+    }
+  }
+
+  /** Users handed over and not yet taken. */
+  public int queued() {
+    return users.size();
+  }
+
+  @Override
+  public synchronized void start() {
+    stopping = new CountDownLatch(1);
+    thread = new Thread(this::run, "authz-delivery");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * After Camel stopped (a higher phase stops first): what was handed over is delivered once; what
+   * is not delivered in time is left for the relay.
+   */
+  @Override
+  public void stop() {
+    Thread stopped;
+    synchronized (this) {
+      stopped = thread;
+      thread = null;
+    }
+    if (stopped == null) {
+      return;
+    }
+    stopping.countDown();
+    try {
+      stopped.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopped.isAlive() || !users.isEmpty()) {
+      log.warn("stopped with the authz commands of some users left for the relay");
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return thread != null;
+  }
+
+  /** Between {@link DeliveryMarks}' phase and Camel's: stops after the routes, before the marks. */
+  @Override
+  public int getPhase() {
+    return 1;
+  }
+
+  private void run() {
+    Duration pause = initialPause;
+    while (stopping.getCount() > 0) {
+      List<HandedOver> taken = take();
+      if (taken.isEmpty()) {
+        continue;
+      }
+      if (deliver(taken)) {
+        pause = initialPause;
+        continue;
+      }
+      taken.forEach(this::handOver);
+      if (await(pause)) {
+        break;
+      }
+      pause = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
+    }
+    // stopping: what is handed over by now, once
+    for (List<HandedOver> taken = drain(); !taken.isEmpty(); taken = drain()) {
+      if (!deliver(taken)) {
+        return;
+      }
+    }
+  }
+
+  /** The users handed over, up to a batch, waiting a little for the first. */
+  private List<HandedOver> take() {
+    HandedOver first;
+    try {
+      first = users.poll(100, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping.countDown();
+      return List.of();
+    }
+    if (first == null) {
+      return List.of();
+    }
+    List<HandedOver> taken = new ArrayList<>();
+    taken.add(first);
+    users.drainTo(taken, BATCH - 1);
+    return taken;
+  }
+
+  private List<HandedOver> drain() {
+    List<HandedOver> taken = new ArrayList<>();
+    users.drainTo(taken, BATCH);
+    return taken;
+  }
+
+  /**
+   * Delivers the users' pending commands; false after a transient failure, to be tried again
+   * (another failure is counted and logged, and left for the relay).
+   */
+  private boolean deliver(List<HandedOver> taken) {
+    // a user handed over again is delivered once, in the trace of the first record that did
+    Map<Long, Context> traces = new LinkedHashMap<>();
+    for (HandedOver user : taken) {
+      traces.putIfAbsent(user.id(), user.trace());
+    }
+    Set<Long> distinct = traces.keySet();
+    try {
+      delivery.deliverPendingOf(distinct, traces::get);
+      return true;
+    } catch (RuntimeException e) {
+      return !relay.queuedAuthzFailed(distinct, e);
+    }
+  }
+
+  /** A user handed over, and the trace context of the record that did. */
+  private record HandedOver(long id, Context trace) {}
+
+  /** Waits for the pause; true when stopping meanwhile. */
+  private boolean await(Duration pause) {
+    try {
+      return stopping.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+}

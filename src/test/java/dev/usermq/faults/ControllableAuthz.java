@@ -118,6 +118,11 @@ public final class ControllableAuthz extends AuthzServiceGrpc.AuthzServiceImplBa
     return new State(copy, Map.copyOf(lastGrant), Map.copyOf(lastRevoke));
   }
 
+  /** How many users hold the role now. */
+  public synchronized long holding(String role) {
+    return roles.values().stream().filter(held -> held.contains(role)).count();
+  }
+
   public long refusedCalls() {
     return refused.get();
   }

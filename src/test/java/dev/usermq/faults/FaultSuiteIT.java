@@ -459,8 +459,11 @@ class FaultSuiteIT {
       long unsent = -1;
       try {
         lag = TopicOffsets.lag(admin, topics.auth(), group);
+        // the side effects too: authz commands are delivered behind the records
         unsent =
-            jdbc.sql("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            jdbc.sql(
+                    "SELECT (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL)"
+                        + " + (SELECT COUNT(*) FROM authz_command WHERE done_at IS NULL)")
                 .query(Long.class)
                 .single();
       } catch (Exception notReachableNow) {
@@ -469,7 +472,7 @@ class FaultSuiteIT {
       if (lag == 0 && unsent == 0) {
         return;
       }
-      last = "lag " + lag + ", unsent events " + unsent;
+      last = "lag " + lag + ", undelivered events and authz commands " + unsent;
       Procs.sleep(1_000);
     }
     throw new IllegalStateException("not drained after " + seconds + " s: " + last);
@@ -545,7 +548,8 @@ class FaultSuiteIT {
                 + " service counted on its Redis fast path and at the ledger, over all its lives (a kill -9 loses up to"
                 + " 1 s of counts); dead-lettered: distinct poison records in the DLQ (+ extra copies); events out:"
                 + " distinct event ids on the output topics; dup events: extra copies, all with the same event-id;"
-                + " drain s: from the end of the fault and the workload to lag 0 with no unsent outbox event.%n"));
+                + " drain s: from the end of the fault and the workload to lag 0 with no unsent outbox"
+                + " event and no pending authz command.%n"));
     for (Row r : rows) {
       if (!r.pass()) {
         out.append(String.format("%n%s FAILED:%n", r.scenario.label));

@@ -25,10 +25,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Delivers the authz commands of committed records in the background, so that a record does not
- * wait for authz: the per-record route hands over the users whose commands it committed, and one
- * thread delivers the pending commands of every user handed over meanwhile, in one locking
- * transaction ({@link AuthzCommandDelivery#deliverPendingOf(java.util.Collection)}: each user's in
- * order, the users at once).
+ * wait for authz: the auth routes (in either mode) hand over the users whose commands they
+ * committed, and one thread delivers the pending commands of every user handed over meanwhile, in
+ * one locking transaction ({@link AuthzCommandDelivery#deliverPendingOf(java.util.Collection,
+ * java.util.function.Function)}: each user's in order, the users at once, each user's calls in the
+ * trace of the record that handed it over).
  *
  * <p>The commands are in the database before they are handed over, so nothing here needs to be
  * kept: a transient failure (authz down or slow) hands the users over again after a pause that

@@ -62,10 +62,14 @@ class AuthzDeliveryQueueTest {
     queue.stop();
   }
 
-  @Test
-  void theUsersOfCommittedCommandsAreDeliveredTogetherEachOnce() throws Exception {
-    CountDownLatch firstCall = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch firstCall = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  /**
+   * Starts with deliveries that record their users, user 1 handed over: returns once its delivery
+   * runs, which waits for {@link #release}.
+   */
+  private void startWithAFirstDeliveryHeldUp() throws InterruptedException {
     doAnswer(
             call -> {
               delivered.add(Set.copyOf(call.<Collection<Long>>getArgument(0)));
@@ -76,9 +80,13 @@ class AuthzDeliveryQueueTest {
         .when(delivery)
         .deliverPendingOf(anyCollection(), any());
     queue.start();
-
     queue.handOver(1);
     assertThat(firstCall.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void theUsersOfCommittedCommandsAreDeliveredTogetherEachOnce() throws Exception {
+    startWithAFirstDeliveryHeldUp();
     // handed over while the first delivery runs: one delivery after it, each user once
     queue.deliverLater(effects(2, 3));
     queue.deliverLater(effects(3));
@@ -136,20 +144,7 @@ class AuthzDeliveryQueueTest {
 
   @Test
   void stoppingDeliversWhatWasHandedOverByThen() throws Exception {
-    CountDownLatch firstCall = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    doAnswer(
-            call -> {
-              delivered.add(Set.copyOf(call.<Collection<Long>>getArgument(0)));
-              firstCall.countDown();
-              release.await(5, TimeUnit.SECONDS);
-              return 0;
-            })
-        .when(delivery)
-        .deliverPendingOf(anyCollection(), any());
-    queue.start();
-    queue.handOver(1);
-    assertThat(firstCall.await(5, TimeUnit.SECONDS)).isTrue();
+    startWithAFirstDeliveryHeldUp();
     queue.handOver(8);
     queue.handOver(9);
 

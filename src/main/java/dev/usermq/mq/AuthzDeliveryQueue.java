@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,6 +55,8 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
   private final Duration maxPause;
   private final BlockingQueue<HandedOver> users = new LinkedBlockingQueue<>(CAPACITY);
   private final AtomicBoolean full = new AtomicBoolean();
+  // handed over and neither delivered nor left for the relay yet: queued or being delivered
+  private final AtomicInteger undone = new AtomicInteger();
   private volatile CountDownLatch stopping;
   private Thread thread;
 
@@ -103,6 +106,7 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
 
   private void handOver(HandedOver user) {
     if (users.offer(user)) {
+      undone.incrementAndGet();
       full.set(false);
     } else if (full.compareAndSet(false, true)) {
       log.warn(
@@ -114,6 +118,14 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
   /** Users handed over and not yet taken. */
   public int queued() {
     return users.size();
+  }
+
+  /**
+   * Whether every user handed over so far is done with: delivered, or left for the relay; not while
+   * a delivery runs or waits to be tried again.
+   */
+  public boolean idle() {
+    return undone.get() == 0;
   }
 
   @Override
@@ -168,10 +180,12 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
         continue;
       }
       if (deliver(taken)) {
+        undone.addAndGet(-taken.size());
         pause = initialPause;
         continue;
       }
       taken.forEach(this::handOver);
+      undone.addAndGet(-taken.size());
       if (await(pause)) {
         break;
       }
@@ -179,7 +193,9 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
     }
     // stopping: what is handed over by now, once
     for (List<HandedOver> taken = drain(); !taken.isEmpty(); taken = drain()) {
-      if (!deliver(taken)) {
+      boolean delivered = deliver(taken);
+      undone.addAndGet(-taken.size());
+      if (!delivered) {
         return;
       }
     }

@@ -492,6 +492,7 @@ class AuthMsgBatchRouteTest extends AuthMsgRouteTestBase {
     assertThat(db.ledgerRows(bind.getMessageId())).isZero();
 
     // authz is back; the consumer reads the batch again: both are applied once, the grant goes
+    awaitAuthzDelivery();
     doReturn(true).when(authz).checkPermission(userId, "user.third_auth.bind");
     Batch again = new Batch().add(0, one).add(0, bind);
     Exchange retried = again.send();
@@ -531,6 +532,7 @@ class AuthMsgBatchRouteTest extends AuthMsgRouteTestBase {
     AuthMsg msg = Msgs.register("wechat", Msgs.openId());
     Exchange result = new Batch().add(0, msg).send();
     assertThat(result.getException()).isNull();
+    awaitAuthzDelivery();
     long userId = db.userOf("wechat", msg.getOpenId()).orElseThrow();
     MockEndpoint.resetMocks(camel);
     return userId;

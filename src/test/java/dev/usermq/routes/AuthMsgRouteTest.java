@@ -410,7 +410,16 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
 
   @Test
   void aGrantWaitsForAuthzBehindTheRecordWhileTheConsumerGoesOn() throws Exception {
-    doThrow(new DependencyUnavailableException("authz down", null))
+    // switched, not stubbed again: the background delivery calls the mock meanwhile
+    java.util.concurrent.atomic.AtomicBoolean down =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              if (down.get()) {
+                throw new DependencyUnavailableException("authz down", null);
+              }
+              return null;
+            })
         .when(authz)
         .grantRole(anyLong(), eq("member"));
     String openId = Msgs.openId();
@@ -434,7 +443,7 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
     assertThat(inlineAuthzFailures()).isGreaterThan(failures);
 
     // authz is back: the grant goes
-    doNothing().when(authz).grantRole(anyLong(), eq("member"));
+    down.set(false);
     awaitDelivered(userId);
     assertThat(db.ledgerRows(msg.getMessageId())).isEqualTo(1);
   }
@@ -737,6 +746,7 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
   private long registered(String platform, String openId) {
     doNothing().when(authz).grantRole(anyLong(), anyString());
     send(Msgs.register(platform, openId));
+    awaitAuthzDelivery();
     return db.userOf(platform, openId).orElseThrow();
   }
 

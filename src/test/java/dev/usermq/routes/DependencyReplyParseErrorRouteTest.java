@@ -95,6 +95,7 @@ class DependencyReplyParseErrorRouteTest extends RouteTestBase {
     AuthMsg register = Msgs.register("wechat", Msgs.openId());
     Exchange result = producer.send(IN, e -> fill(e, register));
     assertThat(result.getException()).isNull();
+    awaitAuthzDelivery();
     MockEndpoint.resetMocks(camel);
     return new Db(jdbc).userOf("wechat", register.getOpenId()).orElseThrow();
   }

@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.usermq.App;
 import dev.usermq.embedded.EmbeddedServersInitializer;
+import dev.usermq.mq.AuthzDeliveryQueue;
 import dev.usermq.mq.ProcessingStats;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.repository.xredis.UserCache;
 import dev.usermq.support.Db;
 import dev.usermq.support.SqlStatements;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -81,6 +84,20 @@ abstract class RouteTestBase {
   @MockitoBean AuthzSrv authz;
   @MockitoSpyBean ProcessingStats stats;
   @MockitoSpyBean UserCache userCache;
+  @Autowired AuthzDeliveryQueue authzDelivery;
+
+  /**
+   * Waits until the background delivery is done with the users handed over: the authz mock must not
+   * be stubbed or reset while its thread calls it.
+   */
+  void awaitAuthzDelivery() {
+    await().atMost(Duration.ofSeconds(10)).until(authzDelivery::idle);
+  }
+
+  @AfterEach
+  void authzDeliveryDone() {
+    awaitAuthzDelivery();
+  }
 
   @BeforeEach
   void adviseOnceAndResetMocks() throws Exception {

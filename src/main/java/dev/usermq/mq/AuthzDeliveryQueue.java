@@ -84,7 +84,7 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
     this.relay = relay;
     this.initialPause = initialPause;
     this.maxPause = maxPause;
-    Gauge.builder("usermq.authz.delivery.queued", users, BlockingQueue::size)
+    Gauge.builder("usermq.authz.delivery.queued", this, AuthzDeliveryQueue::queued)
         .description("Users whose committed authz commands wait for the background delivery")
         .register(meters);
   }

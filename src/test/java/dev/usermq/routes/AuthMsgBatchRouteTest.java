@@ -15,7 +15,6 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 
-import dev.usermq.mq.DeliveryMarks;
 import dev.usermq.proto.common.mq.v1.AuthMsg;
 import dev.usermq.repository.DependencyUnavailableException;
 import dev.usermq.repository.model.AuthMsgModel;
@@ -51,7 +50,6 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class AuthMsgBatchRouteTest extends AuthMsgRouteTestBase {
 
   @Autowired StringRedisTemplate redis;
-  @Autowired DeliveryMarks deliveryMarks;
   @Autowired AuthMsgModel ledger;
   @Autowired UserModel users;
   @Autowired UserThirdAuthModel bindings;
@@ -275,17 +273,12 @@ class AuthMsgBatchRouteTest extends AuthMsgRouteTestBase {
     verify(authz, timeout(5_000)).grantRole(refusedUser, "member");
     for (AuthMsg granted : List.of(second, third)) {
       long userId = db.userOf("wechat", granted.getOpenId()).orElseThrow();
-      await().atMost(Duration.ofSeconds(10)).until(() -> pendingAfterTheMarks(userId).isEmpty());
+      await().atMost(Duration.ofSeconds(10)).until(() -> pendingAuthzCommands(userId).isEmpty());
       verify(authz).grantRole(userId, "member");
     }
     // not tried again by the background delivery: left for the relay
     verify(authz, after(300)).grantRole(refusedUser, "member");
-    assertThat(pendingAfterTheMarks(refusedUser)).containsExactly("GRANT_ROLE");
-  }
-
-  private List<String> pendingAfterTheMarks(long userId) {
-    deliveryMarks.flush();
-    return db.pendingAuthzCommands(userId);
+    assertThat(pendingAuthzCommands(refusedUser)).containsExactly("GRANT_ROLE");
   }
 
   @Test
@@ -504,7 +497,7 @@ class AuthMsgBatchRouteTest extends AuthMsgRouteTestBase {
     long registeredUser = db.userOf("wechat", one.getOpenId()).orElseThrow();
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> pendingAfterTheMarks(registeredUser).isEmpty());
+        .until(() -> pendingAuthzCommands(registeredUser).isEmpty());
     verify(authz, atLeastOnce()).grantRole(registeredUser, "member");
     verify(again.commits.get(1)).commit();
   }

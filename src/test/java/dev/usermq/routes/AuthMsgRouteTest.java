@@ -567,7 +567,6 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
   }
 
   @Autowired dev.usermq.logic.AuthMsgLogic logic;
-  @Autowired dev.usermq.mq.DeliveryMarks deliveryMarks;
   @Autowired AuthMsgModel ledger;
 
   @Test
@@ -694,11 +693,6 @@ class AuthMsgRouteTest extends AuthMsgRouteTestBase {
       chain.add(t);
     }
     return chain;
-  }
-
-  private java.util.List<String> pendingAuthzCommands(long userId) {
-    deliveryMarks.flush();
-    return db.pendingAuthzCommands(userId);
   }
 
   @Autowired javax.sql.DataSource dataSource;

@@ -1,8 +1,10 @@
 package dev.usermq.routes;
 
+import dev.usermq.mq.DeliveryMarks;
 import dev.usermq.support.Db;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The route tests of the auth messages, in either mode: the database as a test reads it and the
@@ -15,6 +17,14 @@ abstract class AuthMsgRouteTestBase extends RouteTestBase {
   MockEndpoint orderTopic;
   MockEndpoint dlq;
   MockEndpoint pause;
+
+  @Autowired DeliveryMarks deliveryMarks;
+
+  /** The user's authz commands not done, once the marks gathered so far are written. */
+  java.util.List<String> pendingAuthzCommands(long userId) {
+    deliveryMarks.flush();
+    return db.pendingAuthzCommands(userId);
+  }
 
   @BeforeEach
   void outcomeEndpoints() {

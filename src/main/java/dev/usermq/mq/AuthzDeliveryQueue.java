@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +40,7 @@ import org.springframework.stereotype.Component;
  * doubles from {@code retry.transient.initial-delay} up to {@code retry.transient.max-delay}; a
  * failure of a command of its own leaves that user's commands to the outbox relay, as does a crash
  * and a full queue ({@value #CAPACITY} users). Stopping delivers what is handed over by then, once.
+ * Should the thread end otherwise, the process reports itself broken (liveness).
  */
 @Component
 public class AuthzDeliveryQueue implements SmartLifecycle {
@@ -53,6 +57,7 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
   private final OutboxRelay relay;
   private final Duration initialPause;
   private final Duration maxPause;
+  private final ApplicationEventPublisher events;
   private final BlockingQueue<HandedOver> users = new LinkedBlockingQueue<>(CAPACITY);
   private final AtomicBoolean full = new AtomicBoolean();
   // handed over and neither delivered nor left for the relay yet: queued or being delivered
@@ -65,13 +70,15 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
       AuthzCommandDelivery delivery,
       OutboxRelay relay,
       RetryProperties retry,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      ApplicationEventPublisher events) {
     this(
         delivery,
         relay,
         retry.transientFaults().initialDelay(),
         retry.transientFaults().maxDelay(),
-        meters);
+        meters,
+        events);
   }
 
   AuthzDeliveryQueue(
@@ -79,11 +86,13 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
       OutboxRelay relay,
       Duration initialPause,
       Duration maxPause,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      ApplicationEventPublisher events) {
     this.delivery = delivery;
     this.relay = relay;
     this.initialPause = initialPause;
     this.maxPause = maxPause;
+    this.events = events;
     Gauge.builder("usermq.authz.delivery.queued", this, AuthzDeliveryQueue::queued)
         .description("Users whose committed authz commands wait for the background delivery")
         .register(meters);
@@ -172,7 +181,24 @@ public class AuthzDeliveryQueue implements SmartLifecycle {
     return 1;
   }
 
+  /**
+   * Delivers until stopped. Anything that ends the thread otherwise (an {@link Error}, or a failure
+   * of the relay's own bookkeeping) reports the process broken (liveness DOWN, so that Kubernetes
+   * restarts the pod); until then the relay delivers the commands of the users handed over.
+   */
   private void run() {
+    try {
+      deliverUntilStopped();
+    } catch (RuntimeException | Error e) {
+      log.error(
+          "the authz delivery stopped; the relay delivers the commands of the users handed over"
+              + " from now on, and the process reports itself broken (liveness DOWN)",
+          e);
+      AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
+    }
+  }
+
+  private void deliverUntilStopped() {
     Duration pause = initialPause;
     while (stopping.getCount() > 0) {
       List<HandedOver> taken = take();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
@@ -34,6 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.AvailabilityState;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.mock.env.MockEnvironment;
 
 class AuthzDeliveryQueueTest {
@@ -53,9 +58,16 @@ class AuthzDeliveryQueueTest {
               Duration.ofDays(7)),
           new MockEnvironment());
   private final List<Set<Long>> delivered = new CopyOnWriteArrayList<>();
+  private final List<AvailabilityState> availability = new CopyOnWriteArrayList<>();
+  private final ApplicationEventPublisher events =
+      event -> {
+        if (event instanceof AvailabilityChangeEvent<?> change) {
+          availability.add(change.getState());
+        }
+      };
   private final AuthzDeliveryQueue queue =
       new AuthzDeliveryQueue(
-          delivery, relay, Duration.ofMillis(50), Duration.ofMillis(200), meters);
+          delivery, relay, Duration.ofMillis(50), Duration.ofMillis(200), meters, events);
 
   @AfterEach
   void stop() {
@@ -143,6 +155,20 @@ class AuthzDeliveryQueueTest {
     queue.handOver(7);
     await().atMost(Duration.ofSeconds(5)).until(() -> delivered.size() == 2);
     assertThat(delivered).containsExactly(Set.of(6L), Set.of(7L));
+  }
+
+  @Test
+  void anErrorThatEndsTheDeliveryReportsTheProcessBroken() {
+    doThrow(new NoClassDefFoundError("dev/usermq/Missing"))
+        .when(delivery)
+        .deliverPendingOf(anyCollection(), any());
+    queue.start();
+
+    queue.handOver(8);
+
+    // liveness DOWN, so that the pod is restarted; meanwhile the relay delivers
+    await().atMost(Duration.ofSeconds(5)).until(() -> !availability.isEmpty());
+    assertThat(availability).containsExactly(LivenessState.BROKEN);
   }
 
   @Test

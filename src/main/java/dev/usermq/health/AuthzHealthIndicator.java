@@ -2,6 +2,7 @@ package dev.usermq.health;
 
 import dev.usermq.proto.shared.authz.v1.AuthzServiceGrpc;
 import dev.usermq.proto.shared.authz.v1.CheckPermissionRequest;
+import dev.usermq.repository.rpc.GrpcAuthzSrv;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -59,8 +60,14 @@ public class AuthzHealthIndicator implements HealthIndicator {
     this.channel = authzChannel;
   }
 
+  /**
+   * After authz was gone, the channel tries to connect at once rather than after gRPC's reconnect
+   * backoff, and the check waits for that within its deadline: the first check after authz is back
+   * is up.
+   */
   @Override
   public Health health() {
+    GrpcAuthzSrv.reconnectNow(channel);
     Deadline deadline = Deadline.after(DEADLINE_MS, TimeUnit.MILLISECONDS);
     try {
       return healthService(deadline);
@@ -73,7 +80,8 @@ public class AuthzHealthIndicator implements HealthIndicator {
   }
 
   private Health healthService(Deadline deadline) {
-    HealthGrpc.HealthBlockingStub stub = HealthGrpc.newBlockingStub(channel).withDeadline(deadline);
+    HealthGrpc.HealthBlockingStub stub =
+        HealthGrpc.newBlockingStub(channel).withDeadline(deadline).withWaitForReady();
     ServingStatus serving;
     try {
       serving = stub.check(AUTHZ).getStatus();
@@ -91,7 +99,10 @@ public class AuthzHealthIndicator implements HealthIndicator {
 
   private Health question(Deadline deadline) {
     try {
-      AuthzServiceGrpc.newBlockingStub(channel).withDeadline(deadline).checkPermission(QUESTION);
+      AuthzServiceGrpc.newBlockingStub(channel)
+          .withDeadline(deadline)
+          .withWaitForReady()
+          .checkPermission(QUESTION);
       return Health.up().withDetail("check", "CheckPermission").build();
     } catch (StatusRuntimeException e) {
       if (ANSWERS.contains(e.getStatus().getCode())) {

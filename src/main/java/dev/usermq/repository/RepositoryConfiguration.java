@@ -82,7 +82,7 @@ public class RepositoryConfiguration {
     AuthzServiceBlockingStub stub =
         AuthzServiceGrpc.newBlockingStub(authzChannel)
             .withInterceptors(interceptors.orderedStream().toArray(ClientInterceptor[]::new));
-    return new GrpcAuthzSrv(stub, authz.deadline());
+    return new GrpcAuthzSrv(authzChannel, stub, authz.deadline());
   }
 
   @Bean

@@ -2,7 +2,7 @@ package dev.usermq.repository.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import dev.usermq.embedded.AuthzStubService;
 import dev.usermq.health.AuthzHealthIndicator;
@@ -17,6 +17,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,22 +75,28 @@ class AuthzReconnectTest {
             assertThatThrownBy(() -> authz.grantRole(2, "member"))
                 .isInstanceOf(DependencyUnavailableException.class));
 
-    // a call may still fail as the channel connects again; the next one, after a short pause
-    // (the retries' and the background delivery's are longer), reaches authz
-    catchThrowable(() -> authz.grantRole(3, "member"));
-    Thread.sleep(200);
-    authz.grantRole(3, "member");
+    // a call may still fail as the channel connects again; one within a short pause (the
+    // retries' and the background delivery's are longer) reaches authz
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .atMost(Duration.ofMillis(200))
+        .ignoreException(DependencyUnavailableException.class)
+        .untilAsserted(() -> authz.grantRole(3, "member"));
     assertThat(authz.checkPermission(3, "user.third_auth.bind")).isTrue();
   }
 
-  /** Authz stops, calls fail meanwhile, then it starts again on its port. */
-  private void outage(Runnable meanwhile) throws Exception {
+  /**
+   * Authz stops; what {@code meanwhile} asserts holds all through the outage, asked every half
+   * second; then authz starts again on its port.
+   */
+  private void outage(ThrowingRunnable meanwhile) throws Exception {
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    long end = System.nanoTime() + OUTAGE.toNanos();
-    while (System.nanoTime() < end) {
-      meanwhile.run();
-      Thread.sleep(500);
-    }
+    await()
+        .pollInterval(Duration.ofMillis(500))
+        .during(OUTAGE)
+        .atMost(OUTAGE.plusSeconds(5))
+        .untilAsserted(meanwhile);
     server = serve(port);
   }
 

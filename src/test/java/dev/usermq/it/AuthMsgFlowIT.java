@@ -214,6 +214,8 @@ class AuthMsgFlowIT extends EmbeddedServersIT {
     produce(register);
     awaitOutcome(register, "APPLIED");
     await().atMost(WAIT).until(() -> redis.hasKey("user:msg:processed:" + register.getMessageId()));
+    // the event and the role grant are delivered behind the record, and marked so on MySQL later
+    await().atMost(WAIT).until(() -> db.undeliveredSideEffects(register.getMessageId()) == 0);
     double skipped = counter("duplicate_redis");
     long statements = statementsOnMysql();
     long gets = RedisCommands.calls(redis, "get");

@@ -68,4 +68,18 @@ public record Db(JdbcClient jdbc) {
         .query(String.class)
         .list();
   }
+
+  /**
+   * A message's events not marked sent and authz commands not marked done: they are delivered
+   * behind the record, and their marks written a little later still ({@code DeliveryMarks}).
+   */
+  public int undeliveredSideEffects(String messageId) {
+    return jdbc.sql(
+            "SELECT (SELECT COUNT(*) FROM outbox WHERE source_message_id = ? AND sent_at IS NULL)"
+                + " + (SELECT COUNT(*) FROM authz_command"
+                + " WHERE source_message_id = ? AND done_at IS NULL)")
+        .params(messageId, messageId)
+        .query(Integer.class)
+        .single();
+  }
 }

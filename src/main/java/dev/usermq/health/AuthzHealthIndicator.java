@@ -2,7 +2,6 @@ package dev.usermq.health;
 
 import dev.usermq.proto.shared.authz.v1.AuthzServiceGrpc;
 import dev.usermq.proto.shared.authz.v1.CheckPermissionRequest;
-import dev.usermq.repository.rpc.GrpcAuthzSrv;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -61,13 +60,11 @@ public class AuthzHealthIndicator implements HealthIndicator {
   }
 
   /**
-   * After authz was gone, the channel tries to connect at once rather than after gRPC's reconnect
-   * backoff, and the check waits for that within its deadline: the first check after authz is back
-   * is up.
+   * After authz was gone, the channel tries to connect at once ({@code AuthzChannel}), and the
+   * check waits for that within its deadline: the first check after authz is back is up.
    */
   @Override
   public Health health() {
-    GrpcAuthzSrv.reconnectNow(channel);
     Deadline deadline = Deadline.after(DEADLINE_MS, TimeUnit.MILLISECONDS);
     try {
       return healthService(deadline);

@@ -13,12 +13,12 @@ import dev.usermq.repository.model.AuthzCommandModel;
 import dev.usermq.repository.model.OutboxModel;
 import dev.usermq.repository.model.UserModel;
 import dev.usermq.repository.model.UserThirdAuthModel;
+import dev.usermq.repository.rpc.AuthzChannel;
 import dev.usermq.repository.rpc.AuthzSrv;
 import dev.usermq.repository.rpc.GrpcAuthzSrv;
 import dev.usermq.repository.xredis.UserCache;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -67,7 +67,7 @@ public class RepositoryConfiguration {
     Assert.hasText(authz.target(), "authz.target (AUTHZ_TARGET) must name the authz service");
     ChannelCredentials credentials =
         authz.plaintext() ? InsecureChannelCredentials.create() : TlsChannelCredentials.create();
-    return Grpc.newChannelBuilder(authz.target(), credentials).build();
+    return AuthzChannel.open(authz.target(), credentials);
   }
 
   /**
@@ -82,7 +82,7 @@ public class RepositoryConfiguration {
     AuthzServiceBlockingStub stub =
         AuthzServiceGrpc.newBlockingStub(authzChannel)
             .withInterceptors(interceptors.orderedStream().toArray(ClientInterceptor[]::new));
-    return new GrpcAuthzSrv(authzChannel, stub, authz.deadline());
+    return new GrpcAuthzSrv(stub, authz.deadline());
   }
 
   @Bean

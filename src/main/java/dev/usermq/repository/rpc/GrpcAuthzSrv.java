@@ -5,8 +5,6 @@ import dev.usermq.proto.shared.authz.v1.CheckPermissionRequest;
 import dev.usermq.proto.shared.authz.v1.GrantRoleRequest;
 import dev.usermq.proto.shared.authz.v1.RevokeRolesRequest;
 import dev.usermq.repository.DependencyUnavailableException;
-import io.grpc.ConnectivityState;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -39,31 +37,10 @@ public class GrpcAuthzSrv implements AuthzSrv {
     return REQUEST_REJECTED.contains(code);
   }
 
-  /**
-   * Has a channel that is waiting out gRPC's reconnect backoff try to connect again now. While a
-   * server is gone, gRPC waits longer and longer between its attempts (up to two minutes), and
-   * every call meanwhile fails at once: a call or a check soon after the server is back would still
-   * fail. Called before each, it leaves the pauses of the callers (the retries, the background
-   * delivery, a paused consumer's checks) to decide when authz is tried again.
-   */
-  public static void reconnectNow(ManagedChannel channel) {
-    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-      channel.resetConnectBackoff();
-    }
-  }
-
-  private final ManagedChannel channel;
   private final AuthzServiceBlockingStub stub;
   private final Duration deadline;
 
-  /**
-   * @param channel the channel under the stub, connected again at once when a call finds it waiting
-   *     out its reconnect backoff ({@link #reconnectNow})
-   * @param stub the stub the calls go through (with the client interceptors)
-   * @param deadline of every call
-   */
-  public GrpcAuthzSrv(ManagedChannel channel, AuthzServiceBlockingStub stub, Duration deadline) {
-    this.channel = channel;
+  public GrpcAuthzSrv(AuthzServiceBlockingStub stub, Duration deadline) {
     this.stub = stub;
     this.deadline = deadline;
   }
@@ -89,7 +66,6 @@ public class GrpcAuthzSrv implements AuthzSrv {
   }
 
   private <T> T call(String method, Function<AuthzServiceBlockingStub, T> rpc) {
-    reconnectNow(channel);
     try {
       return rpc.apply(stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
     } catch (StatusRuntimeException e) {

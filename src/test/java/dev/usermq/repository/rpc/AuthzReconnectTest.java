@@ -43,8 +43,7 @@ class AuthzReconnectTest {
   void start() throws IOException {
     server = serve(0);
     port = server.getPort();
-    channel =
-        Grpc.newChannelBuilder("127.0.0.1:" + port, InsecureChannelCredentials.create()).build();
+    channel = AuthzChannel.open("127.0.0.1:" + port, InsecureChannelCredentials.create());
   }
 
   @AfterEach
@@ -67,7 +66,7 @@ class AuthzReconnectTest {
   @Test
   void aCallAfterAPauseOfTheCallersReachesAuthzOnceItIsBack() throws Exception {
     AuthzSrv authz =
-        new GrpcAuthzSrv(channel, AuthzServiceGrpc.newBlockingStub(channel), Duration.ofSeconds(2));
+        new GrpcAuthzSrv(AuthzServiceGrpc.newBlockingStub(channel), Duration.ofSeconds(2));
     authz.grantRole(1, "member");
 
     outage(

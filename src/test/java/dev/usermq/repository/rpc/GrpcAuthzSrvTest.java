@@ -207,6 +207,6 @@ class GrpcAuthzSrvTest {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(service).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
-    return new GrpcAuthzSrv(channel, AuthzServiceGrpc.newBlockingStub(channel), deadline);
+    return new GrpcAuthzSrv(AuthzServiceGrpc.newBlockingStub(channel), deadline);
   }
 }

@@ -35,7 +35,9 @@ public class SqlStatements {
 
   /** The statements seen after the mark. */
   public List<String> since(int mark) {
-    return List.copyOf(seen.subList(mark, seen.size()));
+    // a copy first: other threads record meanwhile, and a sublist of the live list fails then
+    List<String> all = List.copyOf(seen);
+    return all.subList(mark, all.size());
   }
 
   /** How many round trips were seen so far; a mark for {@link #callsSince}. */
@@ -50,7 +52,8 @@ public class SqlStatements {
    * setAutoCommit} to the mode the connection is in: the driver sends nothing for it).
    */
   public List<String> callsSince(int mark) {
-    return calls.subList(mark, calls.size()).stream()
+    List<Call> all = List.copyOf(calls);
+    return all.subList(mark, all.size()).stream()
         .filter(call -> call.thread() == Thread.currentThread())
         .map(Call::text)
         .toList();
